@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# fonts-noto-cjk: handouts and pages in Chinese; libharfbuzz-subset0: fast font subsetting in
+# WeasyPrint (0.3 s instead of 10+ s a handout); poppler-utils: handout tests; chromium: browser
+# tests; postgresql: the second database the suite runs on.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium postgresql
+
+.PHONY: setup run test lint system-packages demo
+
+setup: system-packages $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+
+system-packages:
+	@command -v dpkg-query >/dev/null || { echo "Not a Debian system: install $(SYSTEM_PACKAGES) by hand."; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "WARNING: missing system packages:" $$missing "(need root or sudo to install them)"; exit 0; fi; \
+	echo "Installing system packages:" $$missing; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/python manage.py load_demo_library
+	$(BIN)/python manage.py ensure_demo_users
+
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/python -m pytest

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProceduresConfig(AppConfig):
+    name = "procedures"
+    verbose_name = "办事指南"
+    default_auto_field = "django.db.models.BigAutoField"

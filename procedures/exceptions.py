@@ -1,0 +1,34 @@
+"""Errors that users can cause; each message is shown to them as it is, in Chinese."""
+
+
+class ProcedureError(Exception):
+    """Base class: an operation on the library that was refused, with a message for the user."""
+
+
+class VersionLocked(ProcedureError):
+    """A published or superseded version, or one of its parts, was about to be changed."""
+
+
+class NotADraft(ProcedureError):
+    """The operation needs a draft, and the version is already on record."""
+
+
+class DraftExists(ProcedureError):
+    """The procedure already has an open draft; edit or discard it first."""
+
+
+class StaleDraft(ProcedureError):
+    """The draft was saved by someone else since this editor opened it."""
+
+
+class PublishRefused(ProcedureError):
+    """The draft is missing what publishing needs (change summary, effective date, title)."""
+
+
+class ImportFormatError(ProcedureError):
+    """A library file is not valid: each problem names the file, the procedure and the field."""
+
+    def __init__(self, problems: list[str], *, rejected: int = 1):
+        self.problems = problems
+        self.rejected = rejected  # how many procedures (or unreadable files) the problems cover
+        super().__init__("\n".join(problems))

@@ -1,0 +1,252 @@
+"""Moving a library between YAML files and the database: import (all or nothing) and export.
+
+Parsing and validating the format is `library_format`'s job; every write goes through
+`publishing`. An import first checks every procedure, then writes them all in one transaction,
+so a run with one bad procedure leaves the database exactly as it was.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from procedures import publishing
+from procedures.exceptions import ImportFormatError
+from procedures.library_format import (
+    FAQRecord,
+    MaterialRecord,
+    ProcedureRecord,
+    StepRecord,
+    derive_slug,
+    dump_records,
+    read_library,
+)
+from procedures.models import (
+    FAQ,
+    PARTS,
+    VERSION_CONTENT_FIELDS,
+    Category,
+    Material,
+    Procedure,
+    ProcedureVersion,
+    Step,
+)
+
+Progress = Callable[[int, int], None]
+FIRST_PUBLISH_SUMMARY = "首次发布"
+UPDATE_SUMMARY = "导入更新"
+
+
+@dataclasses.dataclass
+class ImportSummary:
+    created: list[str] = dataclasses.field(default_factory=list)
+    new_versions: list[str] = dataclasses.field(default_factory=list)
+    unchanged: list[str] = dataclasses.field(default_factory=list)
+    details_updated: list[str] = dataclasses.field(default_factory=list)
+
+
+def import_library(
+    paths: Iterable[str | Path], *, publish: bool, by=None, progress: Progress | None = None
+) -> ImportSummary:
+    """Import every procedure under `paths`; raises ImportFormatError having imported nothing."""
+    records = read_library(paths)
+    existing = _existing_procedures(records)
+    problems, rejected = _check_records(records, existing)
+    if problems:
+        raise ImportFormatError(problems, rejected=len(rejected))
+    summary = ImportSummary()
+    with transaction.atomic():
+        for done, record in enumerate(records, start=1):
+            _import_record(
+                record, existing.get(record.slug), publish=publish, by=by, summary=summary
+            )
+            if progress:
+                progress(done, len(records))
+    return summary
+
+
+def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]:
+    slugs = [record.slug for record in records]
+    found = {}
+    for start in range(0, len(slugs), 500):
+        queryset = Procedure.objects.filter(slug__in=slugs[start : start + 500])
+        found.update((p.slug, p) for p in queryset.select_related("category", "latest_version"))
+    return found
+
+
+def _check_records(
+    records: list[ProcedureRecord], existing: dict[str, Procedure]
+) -> tuple[list[str], list[str]]:
+    """Model-level validation of every record before anything is written."""
+    drafts = set(
+        ProcedureVersion.objects.filter(
+            status=ProcedureVersion.Status.DRAFT, procedure__in=existing.values()
+        ).values_list("procedure__slug", flat=True)
+    )
+    problems, rejected = [], []
+    for record in records:
+        found = list(_record_problems(record))
+        if record.slug in drafts:
+            found.append("该事项已有未发布的草稿：请先在系统里发布或丢弃它，再导入新内容")
+        if found:
+            rejected.append(record.slug)
+            problems.extend(f"{record.source}: 事项{record.label()}: {item}" for item in found)
+    return problems, rejected
+
+
+def _record_problems(record: ProcedureRecord) -> Iterable[str]:
+    version = ProcedureVersion(
+        **{name: getattr(record, name) for name in VERSION_CONTENT_FIELDS},
+        change_summary=record.change_summary,
+    )
+    yield from _validation_messages(version, "", exclude=["procedure"])
+    for related_name, model, fields in PARTS:
+        for index, part in enumerate(getattr(record, related_name), start=1):
+            row = model(**{field: getattr(part, field) for field in fields})
+            yield from _validation_messages(row, f"{related_name}[{index}].", exclude=["version"])
+
+
+def _validation_messages(instance, prefix: str, *, exclude: list[str]) -> Iterable[str]:
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                yield f"字段 {prefix}{field}: {message}"
+
+
+def _import_record(
+    record: ProcedureRecord,
+    procedure: Procedure | None,
+    *,
+    publish: bool,
+    by,
+    summary: ImportSummary,
+) -> None:
+    category = _category(record.category)
+    if procedure is None:
+        draft = publishing.create_procedure(
+            slug=record.slug,
+            category=category,
+            title=record.title,
+            code=record.code,
+            aliases=record.aliases,
+            by=by,
+        )
+        _fill_and_maybe_publish(
+            draft, record, publish=publish, by=by, default_summary=FIRST_PUBLISH_SUMMARY
+        )
+        summary.created.append(record.slug)
+        return
+    if publishing.update_procedure_details(
+        procedure, category=category, code=record.code, aliases=record.aliases, by=by
+    ):
+        summary.details_updated.append(record.slug)
+    latest = procedure.latest_version
+    if latest is not None and same_content(record, record_for_version(latest)):
+        summary.unchanged.append(record.slug)
+        return
+    draft = publishing.create_draft(procedure, by=by)
+    _fill_and_maybe_publish(draft, record, publish=publish, by=by, default_summary=UPDATE_SUMMARY)
+    summary.new_versions.append(record.slug)
+
+
+def _fill_and_maybe_publish(
+    draft: ProcedureVersion, record: ProcedureRecord, *, publish: bool, by, default_summary: str
+) -> None:
+    content = {name: getattr(record, name) for name in VERSION_CONTENT_FIELDS}
+    content["change_summary"] = record.change_summary
+    content["effective_from"] = record.effective_from
+    parts = {
+        related_name: [dataclasses.asdict(part) for part in getattr(record, related_name)]
+        for related_name, _, _ in PARTS
+    }
+    draft = publishing.save_draft(
+        draft, content=content, parts=parts, expected_revision=draft.revision, by=by
+    )
+    if publish:
+        publishing.publish_version(
+            draft,
+            by=by,
+            change_summary=record.change_summary or default_summary,
+            effective_from=record.effective_from or timezone.localdate(),
+        )
+
+
+def _category(name: str) -> Category:
+    category = Category.objects.filter(name=name).first()
+    if category is None:
+        slug = derive_slug(name) or "category"
+        if Category.objects.filter(slug=slug).exists():
+            slug = f"{slug}-{Category.objects.count() + 1}"
+        last = Category.objects.aggregate(Max("position"))["position__max"] or 0
+        category = Category.objects.create(name=name, slug=slug, position=last + 1)
+    return category
+
+
+def same_content(a: ProcedureRecord, b: ProcedureRecord) -> bool:
+    """Whether two records carry the same version content (identity and version notes aside)."""
+    blank = {
+        "slug": "",
+        "code": "",
+        "category": "",
+        "aliases": (),
+        "change_summary": "",
+        "effective_from": None,
+    }
+    return dataclasses.replace(a, **blank) == dataclasses.replace(b, **blank)
+
+
+def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
+    procedure = version.procedure
+    return ProcedureRecord(
+        slug=procedure.slug,
+        code=procedure.code,
+        category=procedure.category.name,
+        aliases=tuple(procedure.aliases),
+        change_summary=version.change_summary,
+        effective_from=version.effective_from,
+        materials=tuple(
+            MaterialRecord(**{f: getattr(m, f) for f in _fields(MaterialRecord)})
+            for m in version.materials.all()
+        ),
+        steps=tuple(
+            StepRecord(**{f: getattr(s, f) for f in _fields(StepRecord)})
+            for s in version.steps.all()
+        ),
+        faqs=tuple(
+            FAQRecord(**{f: getattr(q, f) for f in _fields(FAQRecord)}) for q in version.faqs.all()
+        ),
+        **{name: getattr(version, name) for name in VERSION_CONTENT_FIELDS},
+    )
+
+
+def _fields(record_class) -> list[str]:
+    return [field.name for field in dataclasses.fields(record_class)]
+
+
+def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Path]:
+    """Write the version in force of every public procedure to OUTDIR/<slug>.yaml."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    ids = list(Procedure.objects.public(on).values_list("current_version_id", flat=True))
+    written = []
+    for start in range(0, len(ids), 500):
+        versions = (
+            ProcedureVersion.objects.filter(pk__in=ids[start : start + 500])
+            .select_related("procedure__category")
+            .prefetch_related(
+                Prefetch("materials", Material.objects.order_by("position", "pk")),
+                Prefetch("steps", Step.objects.order_by("position", "pk")),
+                Prefetch("faqs", FAQ.objects.order_by("position", "pk")),
+            )
+        )
+        for version in versions:
+            path = outdir / f"{version.procedure.slug}.yaml"
+            path.write_text(dump_records(record_for_version(version)), encoding="utf-8")
+            written.append(path)
+    return sorted(written)

@@ -1,0 +1,418 @@
+"""The procedure library: procedures, their versions, and each version's steps, materials, FAQs.
+
+A published version is a record of what residents were told; it never changes. Version state
+(`number`, `status`, `published_*`, `Procedure.latest_version`) is written only by
+`procedures.publishing`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from procedures.exceptions import VersionLocked
+
+
+class Category(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("网址标识", max_length=80, unique=True)
+    position = models.PositiveIntegerField("排序", default=0)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "业务条线"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:category", args=[self.slug])
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def with_current_version(self, on: datetime.date | None = None) -> "ProcedureQuerySet":
+        """Annotate `current_version_id`: the version in force on the given day (today)."""
+        in_force = ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"))
+        return self.annotate(
+            current_version_id=Subquery(in_force.order_by("-number").values("pk")[:1])
+        )
+
+    def public(self, on: datetime.date | None = None) -> "ProcedureQuerySet":
+        """Procedures a resident can see: not retired, with a version in force."""
+        return (
+            self.filter(retired_at__isnull=True)
+            .with_current_version(on)
+            .filter(current_version_id__isnull=False)
+        )
+
+
+class Procedure(models.Model):
+    """One service item (事项). Its identity; the content lives in its versions."""
+
+    slug = models.SlugField(
+        "网址标识",
+        max_length=100,
+        unique=True,
+        help_text="永久不变：它印在告知单的二维码里。",
+    )
+    code = models.CharField("事项编码", max_length=50, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="procedures", verbose_name="业务条线"
+    )
+    position = models.PositiveIntegerField("条线内排序", default=0)
+    aliases = models.JSONField("俗称/别名", default=list, blank=True)
+    latest_version = models.OneToOneField(
+        "ProcedureVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="最新发布版本",
+        help_text="由发布操作设置；施行中的版本按施行日期推算。",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    retired_at = models.DateTimeField("停办时间", null=True, blank=True, editable=False)
+    retired_reason = models.CharField("停办原因", max_length=200, blank=True, editable=False)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项"
+        ordering = ["category__position", "position", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="procedure_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        version = self.latest_version or self.versions.order_by("-pk").first()
+        return version.title if version else self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:detail", args=[self.slug])
+
+    def current_version(self, on: datetime.date | None = None) -> "ProcedureVersion | None":
+        """The version in force on the given day (today): derived from dates, no nightly job."""
+        if self.retired_at:
+            return None
+        return self.versions.in_force(on).order_by("-number").first()
+
+    def upcoming_version(self, on: datetime.date | None = None) -> "ProcedureVersion | None":
+        """A published version that takes effect after the given day, if any."""
+        day = on or timezone.localdate()
+        return (
+            self.versions.filter(status=ProcedureVersion.Status.PUBLISHED, effective_from__gt=day)
+            .order_by("-number")
+            .first()
+        )
+
+    def draft(self) -> "ProcedureVersion | None":
+        return self.versions.filter(status=ProcedureVersion.Status.DRAFT).first()
+
+
+class VersionQuerySet(models.QuerySet):
+    def on_record(self) -> "VersionQuerySet":
+        return self.exclude(status=ProcedureVersion.Status.DRAFT)
+
+    def in_force(self, on: datetime.date | None = None) -> "VersionQuerySet":
+        """Versions published and effective by the given day; the highest number wins."""
+        return self.on_record().filter(effective_from__lte=on or timezone.localdate())
+
+    def delete(self):
+        if self.on_record().exists():
+            raise VersionLocked("已发布的版本是办事记录，不能删除。")
+        return super().delete()
+
+
+class ProcedureVersion(models.Model):
+    """One edition of a procedure's guide: a draft, or a published record that never changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        SUPERSEDED = "superseded", "已废止"
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name="事项"
+    )
+    number = models.PositiveIntegerField("版本号", null=True, blank=True, editable=False)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    effective_from = models.DateField("施行日期", null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="发布人",
+    )
+    change_summary = models.CharField(
+        "修改说明", max_length=500, blank=True, help_text="发布时必填：这一版改了什么。"
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="基于版本",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="创建人",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # Bumped on every save of a draft, so that a stale editor form is refused, not applied.
+    revision = models.PositiveIntegerField("修订次数", default=0, editable=False)
+
+    title = models.CharField("事项名称", max_length=200)
+    summary = models.TextField("简介", blank=True)
+    audience = models.TextField("适用对象", blank=True)
+    conditions = models.TextField("受理条件", blank=True, help_text="支持 Markdown。")
+    department = models.CharField("办理部门/窗口", max_length=200, blank=True)
+    location = models.CharField("办理地点", max_length=300, blank=True)
+    hours = models.CharField("办理时间", max_length=300, blank=True)
+    phone = models.CharField("咨询电话", max_length=100, blank=True)
+    time_limit = models.CharField("办理时限", max_length=200, blank=True)
+    fee = models.CharField("收费", max_length=200, blank=True)
+    basis = models.TextField("设定依据", blank=True)
+    staff_notes = models.TextField("内部备注", blank=True, help_text="仅工作人员可见。")
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版本"
+        ordering = ["procedure", "-number"]
+        permissions = [
+            ("publish_procedureversion", "可以发布版本"),
+            ("view_internal_notes", "可以查看内部备注"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="version_number_unique_per_procedure"
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=Q(status="draft"),
+                name="one_draft_per_procedure",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=Q(status="published"),
+                name="one_latest_published_per_procedure",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", number__isnull=True, published_at__isnull=True)
+                | (
+                    Q(status__in=["published", "superseded"])
+                    & Q(number__isnull=False, published_at__isnull=False)
+                    & Q(effective_from__isnull=False)
+                    & ~Q(change_summary="")
+                ),
+                name="version_state_consistent",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="version_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"第 {self.number} 版" if self.number else "草稿"
+        return f"{self.title}（{label}）"
+
+    def save(self, *args, **kwargs):
+        stored = self.stored_status()
+        if stored not in (None, self.Status.DRAFT):
+            raise VersionLocked(f"{self} 已发布，不能修改；请从它新建草稿。")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:version", args=[self.procedure.slug, self.number])
+
+    def delete(self, *args, **kwargs):
+        if self.stored_status() not in (None, self.Status.DRAFT):
+            raise VersionLocked(f"{self} 已发布，是办事记录，不能删除。")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return ProcedureVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+
+class VersionPartQuerySet(models.QuerySet):
+    def delete(self):
+        if self.exclude(version__status=ProcedureVersion.Status.DRAFT).exists():
+            raise VersionLocked("已发布版本的内容不能删除。")
+        return super().delete()
+
+
+class VersionPart(models.Model):
+    """A child row of a version (step, material, FAQ): editable only while it is a draft."""
+
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    objects = VersionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def save(self, *args, **kwargs):
+        self.check_version_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.check_version_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def check_version_is_draft(self) -> None:
+        status = (
+            ProcedureVersion.objects.filter(pk=self.version_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status not in (None, ProcedureVersion.Status.DRAFT):
+            raise VersionLocked(f"{self.version} 已发布，它的内容不能修改或删除。")
+        if self.pk is not None:
+            stored_version = (
+                type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True).first()
+            )
+            if stored_version not in (None, self.version_id):
+                raise VersionLocked("不能把内容从一个版本挪到另一个版本。")
+
+
+class Step(VersionPart):
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name="版本"
+    )
+    title = models.CharField("步骤", max_length=200)
+    body = models.TextField("说明", blank=True, help_text="支持 Markdown。")
+    staff_note = models.TextField("内部备注", blank=True, help_text="仅工作人员可见。")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "办理步骤"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Material(VersionPart):
+    class Form(models.TextChoices):
+        ORIGINAL = "original", "原件"
+        COPY = "copy", "复印件"
+        ORIGINAL_AND_COPY = "original_and_copy", "原件及复印件"
+        ELECTRONIC = "electronic", "电子版"
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="materials", verbose_name="版本"
+    )
+    name = models.CharField("材料名称", max_length=200)
+    form = models.CharField("形式", max_length=20, choices=Form.choices, default=Form.ORIGINAL)
+    copies = models.PositiveIntegerField("份数", default=1)
+    required = models.BooleanField("必需", default=True, help_text="不勾选表示“按情形”提交。")
+    condition = models.CharField(
+        "适用情形", max_length=300, blank=True, help_text="按情形提交时：什么情况下需要。"
+    )
+    note = models.CharField("备注", max_length=300, blank=True, help_text="来源、样表等。")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "申请材料"
+        constraints = [
+            models.CheckConstraint(condition=Q(copies__gte=1), name="material_copies_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FAQ(VersionPart):
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="faqs", verbose_name="版本"
+    )
+    question = models.CharField("问题", max_length=300)
+    answer = models.TextField("回答", help_text="支持 Markdown。")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "常见问题"
+
+    def __str__(self) -> str:
+        return self.question
+
+
+# Content a version carries: the fields compared, copied into drafts, imported and exported.
+VERSION_CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "audience",
+    "conditions",
+    "department",
+    "location",
+    "hours",
+    "phone",
+    "time_limit",
+    "fee",
+    "basis",
+    "staff_notes",
+)
+MATERIAL_FIELDS = ("name", "form", "copies", "required", "condition", "note")
+STEP_FIELDS = ("title", "body", "staff_note")
+FAQ_FIELDS = ("question", "answer")
+PARTS = (
+    ("materials", Material, MATERIAL_FIELDS),
+    ("steps", Step, STEP_FIELDS),
+    ("faqs", FAQ, FAQ_FIELDS),
+)
+
+
+class AuditEvent(models.Model):
+    """Who did what to which procedure, and when. Written by `procedures.publishing` only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "新建事项"
+        DRAFT_CREATED = "draft_created", "新建草稿"
+        DRAFT_SAVED = "draft_saved", "保存草稿"
+        PUBLISHED = "published", "发布"
+        DISCARDED = "discarded", "丢弃草稿"
+        DETAILS_CHANGED = "details_changed", "修改条线/编码/别名"
+        RETIRED = "retired", "停办"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="audit_events", verbose_name="事项"
+    )
+    version_label = models.CharField("版本", max_length=250, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.version_label}"

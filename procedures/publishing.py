@@ -1,0 +1,256 @@
+"""The verbs of the library: the only code that writes version state.
+
+Admin, views, management commands and tests all call these functions, so that every path
+behaves the same. Each verb is one transaction that first locks the procedure row: two
+publishes of one procedure queue behind each other instead of racing for a version number.
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from procedures import signals
+from procedures.exceptions import (
+    DraftExists,
+    NotADraft,
+    PublishRefused,
+    StaleDraft,
+)
+from procedures.models import (
+    PARTS,
+    VERSION_CONTENT_FIELDS,
+    AuditEvent,
+    Category,
+    Procedure,
+    ProcedureVersion,
+)
+
+User = AbstractBaseUser | None
+Status = ProcedureVersion.Status
+
+
+def _lock(procedure_id: int) -> Procedure:
+    return Procedure.objects.select_for_update().get(pk=procedure_id)
+
+
+def _record(
+    action: str, procedure: Procedure, version: ProcedureVersion | None, by: User, detail: str = ""
+) -> None:
+    AuditEvent.objects.create(
+        action=action,
+        procedure=procedure,
+        version_label=str(version) if version else "",
+        user=by if by and by.pk else None,
+        detail=detail[:500],
+    )
+
+
+@transaction.atomic
+def create_procedure(
+    *,
+    slug: str,
+    category: Category,
+    title: str,
+    code: str = "",
+    aliases: Sequence[str] = (),
+    by: User,
+) -> ProcedureVersion:
+    """A new procedure, appended to its category, with an empty draft to fill in."""
+    last = Procedure.objects.filter(category=category).aggregate(Max("position"))
+    procedure = Procedure(
+        slug=slug,
+        category=category,
+        code=code,
+        aliases=list(aliases),
+        position=(last["position__max"] or 0) + 1,
+    )
+    procedure.full_clean()
+    procedure.save()
+    draft = ProcedureVersion(procedure=procedure, title=title, created_by=_user(by))
+    draft.full_clean()
+    draft.save()
+    _record(AuditEvent.Action.CREATED, procedure, draft, by)
+    return draft
+
+
+@transaction.atomic
+def create_draft(
+    procedure: Procedure, *, by: User, from_version: ProcedureVersion | None = None
+) -> ProcedureVersion:
+    """A draft copying the latest published version (or `from_version`) and all its parts."""
+    procedure = _lock(procedure.pk)
+    if procedure.versions.filter(status=Status.DRAFT).exists():
+        raise DraftExists(f"“{procedure}”已有一份草稿，请继续编辑或先丢弃它。")
+    source = from_version or procedure.latest_version
+    if source is None:
+        # A procedure whose only draft was discarded: start again from a blank page.
+        draft = ProcedureVersion(procedure=procedure, title=procedure.slug, created_by=_user(by))
+        draft.save()
+        _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by)
+        return draft
+    draft = ProcedureVersion(
+        procedure=procedure,
+        based_on=source,
+        created_by=_user(by),
+        **{name: getattr(source, name) for name in VERSION_CONTENT_FIELDS},
+    )
+    draft.save()
+    for related_name, model, fields in PARTS:
+        model.objects.bulk_create(
+            model(version=draft, position=part.position, **{f: getattr(part, f) for f in fields})
+            for part in getattr(source, related_name).all()
+        )
+    _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by, f"基于第 {source.number} 版")
+    return draft
+
+
+@transaction.atomic
+def save_draft(
+    draft: ProcedureVersion,
+    *,
+    content: Mapping[str, object],
+    parts: Mapping[str, Sequence[Mapping[str, object]]] | None = None,
+    expected_revision: int,
+    by: User,
+) -> ProcedureVersion:
+    """Write an editor's changes to a draft, refusing them if the draft changed meanwhile.
+
+    `content` holds version fields (content fields, `change_summary`, `effective_from`);
+    `parts` maps "materials" / "steps" / "faqs" to the complete new list, in order.
+    """
+    _lock(draft.procedure_id)
+    fresh = _fresh_draft(draft)
+    if fresh.revision != expected_revision:
+        raise StaleDraft(
+            f"草稿“{fresh.title}”在您打开之后已被他人保存（第 {fresh.revision} 次修订）。"
+            "您的修改没有保存，请重新打开草稿后再改。"
+        )
+    allowed = set(VERSION_CONTENT_FIELDS) | {"change_summary", "effective_from"}
+    unknown = set(content) - allowed
+    if unknown:
+        raise ValueError(f"unknown draft fields: {sorted(unknown)}")
+    for name, value in content.items():
+        setattr(fresh, name, value)
+    fresh.revision += 1
+    fresh.full_clean(validate_constraints=False)
+    fresh.save()
+    for related_name, model, fields in PARTS:
+        if parts is None or related_name not in parts:
+            continue
+        getattr(fresh, related_name).all().delete()
+        rows = [
+            model(version=fresh, position=index, **{f: row[f] for f in fields if f in row})
+            for index, row in enumerate(parts[related_name], start=1)
+        ]
+        for row in rows:
+            row.full_clean(exclude=["version"])
+        model.objects.bulk_create(rows)
+    _record(AuditEvent.Action.DRAFT_SAVED, fresh.procedure, fresh, by)
+    return fresh
+
+
+@transaction.atomic
+def publish_version(
+    version: ProcedureVersion,
+    *,
+    by: User,
+    change_summary: str | None = None,
+    effective_from: datetime.date | None = None,
+) -> ProcedureVersion:
+    """Put a draft on record: next number, previous version superseded, pointer moved."""
+    procedure = _lock(version.procedure_id)
+    draft = _fresh_draft(version)
+    if change_summary is not None:
+        draft.change_summary = change_summary.strip()
+    if effective_from is not None:
+        draft.effective_from = effective_from
+    _check_publishable(draft)
+    last_number = procedure.versions.aggregate(Max("number"))["number__max"] or 0
+    procedure.versions.filter(status=Status.PUBLISHED).update(status=Status.SUPERSEDED)
+    draft.number = last_number + 1
+    draft.status = Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.published_by = _user(by)
+    draft.full_clean()
+    draft.save()
+    procedure.latest_version = draft
+    procedure.save(update_fields=["latest_version"])
+    _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
+    transaction.on_commit(
+        lambda: signals.version_published.send(sender=ProcedureVersion, version=draft)
+    )
+    return draft
+
+
+@transaction.atomic
+def discard_draft(draft: ProcedureVersion, *, by: User) -> None:
+    """Throw a draft away; published versions are never touched."""
+    _lock(draft.procedure_id)
+    fresh = _fresh_draft(draft)
+    _record(AuditEvent.Action.DISCARDED, fresh.procedure, fresh, by)
+    fresh.delete()
+
+
+@transaction.atomic
+def update_procedure_details(
+    procedure: Procedure,
+    *,
+    category: Category,
+    code: str,
+    aliases: Sequence[str],
+    by: User,
+) -> bool:
+    """Change what identifies a procedure but is not versioned content; True if anything changed."""
+    procedure = _lock(procedure.pk)
+    new = {"category_id": category.pk, "code": code, "aliases": list(aliases)}
+    changed = [name for name, value in new.items() if getattr(procedure, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(procedure, name, new[name])
+    procedure.full_clean()
+    procedure.save(update_fields=[name.removesuffix("_id") for name in changed])
+    _record(AuditEvent.Action.DETAILS_CHANGED, procedure, None, by, "、".join(changed))
+    return True
+
+
+@transaction.atomic
+def retire_procedure(procedure: Procedure, *, by: User, reason: str) -> Procedure:
+    """Withdraw a procedure from the public library (事项取消); its versions stay on record."""
+    procedure = _lock(procedure.pk)
+    if not reason.strip():
+        raise PublishRefused("停办事项需要填写原因。")
+    procedure.retired_at = timezone.now()
+    procedure.retired_reason = reason.strip()
+    procedure.save(update_fields=["retired_at", "retired_reason"])
+    _record(AuditEvent.Action.RETIRED, procedure, None, by, reason)
+    return procedure
+
+
+def _fresh_draft(version: ProcedureVersion) -> ProcedureVersion:
+    fresh = ProcedureVersion.objects.select_related("procedure").get(pk=version.pk)
+    if not fresh.is_draft:
+        raise NotADraft(f"{fresh} 已经发布，不能再修改或发布；请新建草稿。")
+    return fresh
+
+
+def _check_publishable(draft: ProcedureVersion) -> None:
+    missing = [
+        label
+        for label, value in (
+            ("事项名称", draft.title.strip()),
+            ("修改说明", draft.change_summary.strip()),
+            ("施行日期", draft.effective_from),
+        )
+        if not value
+    ]
+    if missing:
+        raise PublishRefused(f"发布前请填写：{'、'.join(missing)}。")
+
+
+def _user(by: User):
+    return by if by is not None and by.pk else None
