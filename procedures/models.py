@@ -416,3 +416,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.version_label}"
+
+
+class HallSettings(models.Model):
+    """The service hall printed at the top of every handout; one row, edited in the admin."""
+
+    name = models.CharField("服务中心名称", max_length=100, default="幸福街道社区事务受理服务中心")
+    address = models.CharField("地址", max_length=200, default="幸福路 88 号")
+    hours = models.CharField(
+        "办公时间", max_length=200, default="周一至周五 9:00—17:00；周六上午 9:00—12:00"
+    )
+    phone = models.CharField("咨询电话", max_length=100, default="021-5555 0100")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务中心信息"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> "HallSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
