@@ -438,3 +438,20 @@ class HallSettings(models.Model):
     def load(cls) -> "HallSettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class DailyViews(models.Model):
+    """How often a procedure's page was opened on a day: feeds 高频事项 on the home page."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField("日期")
+    count = models.PositiveIntegerField("浏览次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "浏览统计"
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "day"], name="one_view_count_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.day}: {self.count}"
