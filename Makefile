@@ -14,6 +14,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium pos
 
 setup: system-packages $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
 
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "Not a Debian system: install $(SYSTEM_PACKAGES) by hand."; exit 0; }; \

@@ -35,10 +35,15 @@ class Category(models.Model):
 
 class ProcedureQuerySet(models.QuerySet):
     def with_current_version(self, on: datetime.date | None = None) -> "ProcedureQuerySet":
-        """Annotate `current_version_id`: the version in force on the given day (today)."""
-        in_force = ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"))
+        """Annotate the id and title of the version in force on the given day (today)."""
+        in_force = (
+            ProcedureVersion.objects.in_force(on)
+            .filter(procedure=OuterRef("pk"))
+            .order_by("-number")
+        )
         return self.annotate(
-            current_version_id=Subquery(in_force.order_by("-number").values("pk")[:1])
+            current_version_id=Subquery(in_force.values("pk")[:1]),
+            current_title=Subquery(in_force.values("title")[:1]),
         )
 
     def public(self, on: datetime.date | None = None) -> "ProcedureQuerySet":

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "procedures.context_processors.hall",
             ],
         },
     },
@@ -107,4 +108,5 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+for folder in (VAR_DIR, STATIC_ROOT):
+    folder.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,8 @@ def make_user(username: str = "someone", *groups: str, **fields):
 
 
 def make_category(name: str = "计划生育", slug: str | None = None) -> Category:
-    category, _ = Category.objects.get_or_create(name=name, defaults={"slug": slug or f"c{name}"})
+    defaults = {"slug": slug or derive_slug(name)}
+    category, _ = Category.objects.get_or_create(name=name, defaults=defaults)
     return category
 
 

@@ -14,9 +14,9 @@ PARTS_PREFETCH = (
 
 
 def public_procedure_or_404(slug: str) -> Procedure:
-    return get_object_or_404(
-        Procedure.objects.filter(retired_at__isnull=True).select_related("category"), slug=slug
-    )
+    """A procedure that is not retired and has at least one version on record."""
+    procedures = Procedure.objects.filter(retired_at__isnull=True, latest_version__isnull=False)
+    return get_object_or_404(procedures.select_related("category"), slug=slug)
 
 
 def current_version_or_404(procedure: Procedure) -> ProcedureVersion:

@@ -1,0 +1,253 @@
+"""The editors' workspace. Published versions are read-only here; drafts are saved, created,
+published and discarded only through `procedures.publishing`."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from procedures import publishing
+from procedures.exceptions import ProcedureError
+from procedures.forms import DraftForm, FAQForm, ProcedureForm, StepForm
+from procedures.models import (
+    FAQ,
+    PARTS,
+    VERSION_CONTENT_FIELDS,
+    AuditEvent,
+    Category,
+    HallSettings,
+    Material,
+    Procedure,
+    ProcedureVersion,
+    Step,
+)
+
+admin.site.site_header = "办事指南 · 管理"
+admin.site.site_title = "办事指南管理"
+admin.site.index_title = "事项与版本"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "procedure_count"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(procedure_count=Count("procedures"))
+
+    @admin.display(description="事项数", ordering="procedure_count")
+    def procedure_count(self, category):
+        return category.procedure_count
+
+
+class VersionInline(admin.TabularInline):
+    model = ProcedureVersion
+    fk_name = "procedure"
+    fields = ["link", "status", "effective_from", "change_summary", "published_by", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+    verbose_name_plural = "全部版本"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="版本")
+    def link(self, version):
+        url = reverse("admin:procedures_procedureversion_change", args=[version.pk])
+        return format_html('<a href="{}">{}</a>', url, version)
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    form = ProcedureForm
+    inlines = [VersionInline]
+    list_display = ["title", "category", "code", "state", "retired_at"]
+    list_filter = ["category", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["slug", "code", "versions__title", "aliases"]
+    list_select_related = ["category", "latest_version"]
+    change_form_template = "admin/procedures/procedure/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(draft_count=Count("versions", filter=Q(versions__status="draft")))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        fields = ["slug", "title", "code", "category", "position", "aliases"]
+        return [f for f in fields if f != "title"] if obj else fields
+
+    @admin.display(description="事项名称")
+    def title(self, procedure):
+        return str(procedure)
+
+    @admin.display(description="状态")
+    def state(self, procedure):
+        parts = [f"第 {procedure.latest_version.number} 版"] if procedure.latest_version else []
+        if procedure.draft_count:
+            parts.append("有草稿")
+        return "，".join(parts) or "未发布"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            publishing.update_procedure_details(
+                obj,
+                category=data["category"],
+                code=data["code"],
+                aliases=data["aliases"],
+                by=request.user,
+            )
+            return
+        draft = publishing.create_procedure(
+            slug=data["slug"],
+            category=data["category"],
+            title=data["title"],
+            code=data["code"],
+            aliases=data["aliases"],
+            by=request.user,
+        )
+        obj.pk = draft.procedure_id
+        self._new_draft = draft
+
+    def save_related(self, request, form, formsets, change):
+        """Versions are not edited through this page's inline."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.success(request, "事项已创建，请填写草稿内容后发布。")
+        url = reverse("admin:procedures_procedureversion_change", args=[self._new_draft.pk])
+        return HttpResponseRedirect(url)
+
+
+class PartInline(admin.StackedInline):
+    """Steps, materials and FAQs of a version: editable while it is a draft, dragged to reorder."""
+
+    extra = 0
+    classes = ["sortable-inline"]
+
+    def _editable(self, obj) -> bool:
+        return obj is not None and obj.is_draft
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class MaterialInline(PartInline):
+    model = Material
+    fields = [("position", "name"), ("form", "copies", "required"), "condition", "note"]
+
+
+class StepInline(PartInline):
+    model = Step
+    form = StepForm
+
+
+class FAQInline(PartInline):
+    model = FAQ
+    form = FAQForm
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(admin.ModelAdmin):
+    form = DraftForm
+    inlines = [MaterialInline, StepInline, FAQInline]
+    list_display = ["__str__", "procedure", "status", "effective_from", "published_by"]
+    list_filter = ["status", "procedure__category"]
+    search_fields = ["title", "procedure__slug"]
+    list_select_related = ["procedure", "published_by"]
+    change_form_template = "admin/procedures/procedureversion/change_form.html"
+    readonly_fields = ["status", "number", "published_at", "published_by", "revision"]
+
+    class Media:
+        js = ["js/admin_sortable.js"]
+        css = {"all": ["css/admin.css"]}
+
+    def get_fields(self, request, obj=None):
+        fields = [*VERSION_CONTENT_FIELDS, "change_summary", "effective_from"]
+        if obj is not None and obj.is_draft:
+            return [*fields, "expected_revision"]
+        return ["number", "status", "published_at", "published_by", *fields]
+
+    def has_add_permission(self, request):
+        return False  # drafts are made from a procedure: “新建草稿”
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # discarding a draft goes through the publishing service
+
+    def save_model(self, request, obj, form, change):
+        """Written in save_related, together with the parts, by the publishing service."""
+
+    def save_related(self, request, form, formsets, change):
+        content = {name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
+        parts = {formset.prefix: _ordered_rows(formset) for formset in formsets}
+        try:
+            publishing.save_draft(
+                form.instance,
+                content=content,
+                parts=parts,
+                expected_revision=form.cleaned_data["expected_revision"],
+                by=request.user,
+            )
+        except ProcedureError as error:
+            messages.error(request, str(error))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return "保存草稿"
+
+
+def _ordered_rows(formset) -> list[dict]:
+    """A formset's kept rows, in the order of their position fields, as plain dicts."""
+    model_fields = next(fields for name, model, fields in PARTS if model is formset.model)
+    rows = [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    rows.sort(key=lambda row: row.get("position") or 0)
+    return [{field: row[field] for field in model_fields if field in row} for row in rows]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "procedure", "version_label", "user", "detail"]
+    list_filter = ["action", "user"]
+    search_fields = ["procedure__slug", "version_label", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HallSettings)
+class HallSettingsAdmin(admin.ModelAdmin):
+    list_display = ["name", "address", "phone"]
+
+    def has_add_permission(self, request):
+        return not HallSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,411 @@
+"""What changed between two versions of a procedure, in a shape a template can render.
+
+Text is compared per character, never per word: Chinese has no spaces, so a word-level diff
+would mark a whole sentence as changed when one clause was added. Materials, steps and FAQs are
+matched by name, title and question, and a slightly reworded one (“户口本” → “户口簿”) counts
+as the same item changed, because that is how staff read a revised guide.
+
+Nothing here writes or queries beyond the versions' related lists; prefetch them
+(`materials`, `steps`, `faqs`) and a comparison runs no queries at all.
+"""
+
+import bisect
+import dataclasses
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from typing import Literal, NamedTuple
+
+from django.db.models import Model
+
+from procedures.models import (
+    FAQ,
+    STEP_FIELDS,
+    VERSION_CONTENT_FIELDS,
+    Material,
+    ProcedureVersion,
+    Step,
+)
+
+# Below this similarity two names are different items, not one item renamed.
+SAME_ITEM_RATIO = 0.6
+# An equal run this short between two changes is coincidence, not kept text: 周<del>五</del>
+# <ins>六</ins><del>上</del><ins>下</ins>午 reads worse than 周<del>五上</del><ins>六下</ins>午.
+LONGEST_ABSORBED_ISLAND = 2
+INTERNAL_FIELDS = frozenset({"staff_notes"})
+INTERNAL_STEP_FIELDS = frozenset({"staff_note"})
+NOTHING = "（无）"
+
+
+class Segment(NamedTuple):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TextChange:
+    """One text that differs: a version field, or a step's or FAQ's title, body or answer."""
+
+    name: str
+    label: str
+    segments: list[Segment]
+    internal: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class AttributeChange:
+    label: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.old} → {self.new}"
+
+
+@dataclasses.dataclass(frozen=True)
+class MaterialSummary:
+    name: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class MaterialChange:
+    name: str
+    changes: list[AttributeChange]
+
+
+@dataclasses.dataclass(frozen=True)
+class MaterialsDiff:
+    added: list[MaterialSummary]
+    removed: list[MaterialSummary]
+    changed: list[MaterialChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclasses.dataclass(frozen=True)
+class StepSummary:
+    position: int
+    title: str
+    body: str
+    staff_note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class StepMove:
+    title: str
+    old_position: int
+    new_position: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StepChange:
+    position: int
+    title: str
+    texts: list[TextChange]
+
+
+@dataclasses.dataclass(frozen=True)
+class StepsDiff:
+    added: list[StepSummary]
+    removed: list[StepSummary]
+    moved: list[StepMove]
+    changed: list[StepChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.moved or self.changed)
+
+
+@dataclasses.dataclass(frozen=True)
+class FAQSummary:
+    question: str
+    answer: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FAQChange:
+    question: str
+    texts: list[TextChange]
+
+
+@dataclasses.dataclass(frozen=True)
+class FAQsDiff:
+    added: list[FAQSummary]
+    removed: list[FAQSummary]
+    changed: list[FAQChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclasses.dataclass(frozen=True)
+class VersionDiff:
+    old: ProcedureVersion
+    new: ProcedureVersion
+    fields: list[TextChange]
+    materials: MaterialsDiff
+    steps: StepsDiff
+    faqs: FAQsDiff
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            not self.fields
+            and self.materials.is_empty
+            and self.steps.is_empty
+            and self.faqs.is_empty
+        )
+
+
+def compare_versions(
+    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+) -> VersionDiff:
+    """Everything that differs from `old` to `new`; internal notes only if `include_internal`."""
+    return VersionDiff(
+        old=old,
+        new=new,
+        fields=_field_changes(old, new, include_internal=include_internal),
+        materials=_materials_diff(list(old.materials.all()), list(new.materials.all())),
+        steps=_steps_diff(
+            list(old.steps.all()), list(new.steps.all()), include_internal=include_internal
+        ),
+        faqs=_faqs_diff(list(old.faqs.all()), list(new.faqs.all())),
+    )
+
+
+def diff_text(old: str, new: str) -> list[Segment]:
+    """Per-character segments turning `old` into `new`, with tiny equal islands absorbed."""
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    segments = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            segments.append(Segment("equal", old[i1:i2]))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", old[i1:i2]))
+        if j2 > j1:
+            segments.append(Segment("insert", new[j1:j2]))
+    return _coalesce(_absorb_islands(segments))
+
+
+def _absorb_islands(segments: list[Segment]) -> list[Segment]:
+    last = len(segments) - 1
+    absorbed = []
+    for index, segment in enumerate(segments):
+        # Opcodes never put two equal runs side by side, so an inner one sits between changes.
+        is_island = segment.op == "equal" and len(segment.text) <= LONGEST_ABSORBED_ISLAND
+        if is_island and 0 < index < last:
+            absorbed += [Segment("delete", segment.text), Segment("insert", segment.text)]
+        else:
+            absorbed.append(segment)
+    return absorbed
+
+
+def _coalesce(segments: list[Segment]) -> list[Segment]:
+    """Each run of changes as one deletion then one insertion."""
+    result: list[Segment] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def flush() -> None:
+        if deleted:
+            result.append(Segment("delete", "".join(deleted)))
+        if inserted:
+            result.append(Segment("insert", "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for segment in segments:
+        if segment.op == "equal":
+            flush()
+            result.append(segment)
+        else:
+            (deleted if segment.op == "delete" else inserted).append(segment.text)
+    flush()
+    return result
+
+
+def _text_change(
+    model: type[Model], name: str, old: str, new: str, *, internal: bool = False
+) -> TextChange | None:
+    if old == new:
+        return None
+    label = str(model._meta.get_field(name).verbose_name)
+    return TextChange(name=name, label=label, segments=diff_text(old, new), internal=internal)
+
+
+def _text_changes(
+    model: type[Model], old: Model, new: Model, names: Sequence[str], internal: frozenset[str]
+) -> list[TextChange]:
+    changes = (
+        _text_change(model, name, getattr(old, name), getattr(new, name), internal=name in internal)
+        for name in names
+    )
+    return [change for change in changes if change]
+
+
+def _field_changes(
+    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+) -> list[TextChange]:
+    names = [
+        name for name in VERSION_CONTENT_FIELDS if include_internal or name not in INTERNAL_FIELDS
+    ]
+    return _text_changes(ProcedureVersion, old, new, names, INTERNAL_FIELDS)
+
+
+def _similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+    """(old index, new index) of items that are the same: equal keys first, then most similar."""
+    pairs = []
+    unmatched_old = list(range(len(old)))
+    unmatched_new = []
+    for j, key in enumerate(new):
+        i = next((i for i in unmatched_old if old[i] == key), None)
+        if i is None:
+            unmatched_new.append(j)
+        else:
+            unmatched_old.remove(i)
+            pairs.append((i, j))
+    candidates = sorted(
+        ((_similarity(old[i], new[j]), i, j) for i in unmatched_old for j in unmatched_new),
+        key=lambda candidate: -candidate[0],
+    )
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for ratio, i, j in candidates:
+        if ratio < SAME_ITEM_RATIO:
+            break
+        if i not in taken_old and j not in taken_new:
+            taken_old.add(i)
+            taken_new.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """Indexes into `values` of one longest strictly increasing subsequence."""
+    tails: list[int] = []  # value at the end of the best run of each length
+    tail_indexes: list[int] = []
+    previous: list[int | None] = []
+    for index, value in enumerate(values):
+        length = bisect.bisect_left(tails, value)
+        previous.append(tail_indexes[length - 1] if length else None)
+        if length == len(tails):
+            tails.append(value)
+            tail_indexes.append(index)
+        else:
+            tails[length] = value
+            tail_indexes[length] = index
+    kept: set[int] = set()
+    cursor = tail_indexes[-1] if tail_indexes else None
+    while cursor is not None:
+        kept.add(cursor)
+        cursor = previous[cursor]
+    return kept
+
+
+def _requirement(material: Material) -> str:
+    if material.required:
+        return "必需"
+    return f"按情形（{material.condition}）" if material.condition else "按情形"
+
+
+def _describe_material(material: Material) -> MaterialSummary:
+    parts = [f"{material.get_form_display()} {material.copies} 份", _requirement(material)]
+    if material.note:
+        parts.append(f"备注：{material.note}")
+    return MaterialSummary(name=material.name, description="，".join(parts))
+
+
+def _material_attribute_changes(old: Material, new: Material) -> list[AttributeChange]:
+    compared = (
+        ("材料名称", old.name, new.name),
+        ("形式", old.get_form_display(), new.get_form_display()),
+        ("份数", f"{old.copies} 份", f"{new.copies} 份"),
+        ("是否必需", _requirement(old), _requirement(new)),
+        ("备注", old.note or NOTHING, new.note or NOTHING),
+    )
+    return [AttributeChange(label, a, b) for label, a, b in compared if a != b]
+
+
+def _materials_diff(old: list[Material], new: list[Material]) -> MaterialsDiff:
+    pairs = _pair([m.name for m in old], [m.name for m in new])
+    changed = []
+    for i, j in pairs:
+        attributes = _material_attribute_changes(old[i], new[j])
+        if attributes:
+            changed.append(MaterialChange(name=new[j].name, changes=attributes))
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    return MaterialsDiff(
+        added=[_describe_material(m) for j, m in enumerate(new) if j not in matched_new],
+        removed=[_describe_material(m) for i, m in enumerate(old) if i not in matched_old],
+        changed=changed,
+    )
+
+
+def _summarise_step(step: Step, position: int, *, include_internal: bool) -> StepSummary:
+    return StepSummary(
+        position=position,
+        title=step.title,
+        body=step.body,
+        staff_note=step.staff_note if include_internal else "",
+    )
+
+
+def _steps_diff(old: list[Step], new: list[Step], *, include_internal: bool) -> StepsDiff:
+    pairs = _pair([s.title for s in old], [s.title for s in new])
+    # Steps outside one longest run kept in order are the ones that moved: inserting a step
+    # shifts every later step's number, but none of them moved relative to each other.
+    in_order = _longest_increasing([j for _, j in pairs])
+    moved = [
+        StepMove(title=new[j].title, old_position=i + 1, new_position=j + 1)
+        for index, (i, j) in enumerate(pairs)
+        if index not in in_order
+    ]
+    compared = [f for f in STEP_FIELDS if include_internal or f not in INTERNAL_STEP_FIELDS]
+    changed = []
+    for i, j in pairs:
+        texts = _text_changes(Step, old[i], new[j], compared, INTERNAL_STEP_FIELDS)
+        if texts:
+            changed.append(StepChange(position=j + 1, title=new[j].title, texts=texts))
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    return StepsDiff(
+        added=[
+            _summarise_step(step, j + 1, include_internal=include_internal)
+            for j, step in enumerate(new)
+            if j not in matched_new
+        ],
+        removed=[
+            _summarise_step(step, i + 1, include_internal=include_internal)
+            for i, step in enumerate(old)
+            if i not in matched_old
+        ],
+        moved=moved,
+        changed=sorted(changed, key=lambda change: change.position),
+    )
+
+
+def _faqs_diff(old: list[FAQ], new: list[FAQ]) -> FAQsDiff:
+    pairs = _pair([f.question for f in old], [f.question for f in new])
+    changed = []
+    for i, j in pairs:
+        texts = _text_changes(FAQ, old[i], new[j], ("question", "answer"), frozenset())
+        if texts:
+            changed.append(FAQChange(question=new[j].question, texts=texts))
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    return FAQsDiff(
+        added=[FAQSummary(f.question, f.answer) for j, f in enumerate(new) if j not in matched_new],
+        removed=[
+            FAQSummary(f.question, f.answer) for i, f in enumerate(old) if i not in matched_old
+        ],
+        changed=changed,
+    )

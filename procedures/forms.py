@@ -1,0 +1,121 @@
+"""Forms for editors: they read and check input; the publishing service does the writing."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from markdownx.widgets import AdminMarkdownxWidget
+
+from procedures.models import FAQ, Procedure, ProcedureVersion, Step
+
+
+class AliasesField(forms.CharField):
+    """Aliases edited one per line, stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = (line.strip() for line in (value or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+
+class ProcedureForm(forms.ModelForm):
+    aliases = AliasesField(
+        label="俗称/别名", required=False, help_text="每行一个，居民常说的叫法，例如“准生证”。"
+    )
+    title = forms.CharField(label="事项名称", max_length=200, required=False)
+
+    class Meta:
+        model = Procedure
+        fields = ["slug", "title", "code", "category", "position", "aliases"]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if self.instance.pk is None and not title:
+            raise forms.ValidationError("新建事项需要填写事项名称。")
+        return title
+
+
+class DraftForm(forms.ModelForm):
+    """A draft's own fields, plus the revision the editor opened, to refuse stale saves."""
+
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProcedureVersion
+        fields = [
+            "title",
+            "summary",
+            "audience",
+            "conditions",
+            "department",
+            "location",
+            "hours",
+            "phone",
+            "time_limit",
+            "fee",
+            "basis",
+            "staff_notes",
+            "change_summary",
+            "effective_from",
+        ]
+        widgets = {
+            "conditions": AdminMarkdownxWidget,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "audience": forms.Textarea(attrs={"rows": 2}),
+            "basis": forms.Textarea(attrs={"rows": 3}),
+            "staff_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_revision"].initial = self.instance.revision
+
+    def clean_expected_revision(self):
+        expected = self.cleaned_data["expected_revision"]
+        stored = (
+            ProcedureVersion.objects.filter(pk=self.instance.pk)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if stored is not None and stored != expected:
+            raise forms.ValidationError(
+                "这份草稿在您打开之后已被他人保存。为免覆盖对方的修改，您的修改没有保存："
+                "请复制您改动的内容，重新打开草稿后再改。"
+            )
+        return expected
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = Step
+        fields = ["position", "title", "body", "staff_note"]
+        widgets = {"body": AdminMarkdownxWidget, "staff_note": forms.Textarea(attrs={"rows": 2})}
+
+
+class FAQForm(forms.ModelForm):
+    class Meta:
+        model = FAQ
+        fields = ["position", "question", "answer"]
+        widgets = {"answer": AdminMarkdownxWidget}
+
+
+class PublishForm(forms.Form):
+    change_summary = forms.CharField(
+        label="修改说明", max_length=500, help_text="这一版改了什么，居民和同事都会看到。"
+    )
+    effective_from = forms.DateField(
+        label="施行日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="可以是将来的日期：到那天才施行，之前仍按现行版本办理。",
+    )
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"]
+        if day < timezone.localdate() - datetime.timedelta(days=366):
+            raise forms.ValidationError("施行日期不能早于一年前。")
+        return day

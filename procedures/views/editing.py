@@ -1,0 +1,96 @@
+"""Editors' actions on drafts. Each reads input, calls one publishing verb, and redirects."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from procedures import publishing
+from procedures.checklists import checklist_text
+from procedures.exceptions import ProcedureError
+from procedures.forms import PublishForm
+from procedures.models import Procedure, ProcedureVersion
+from procedures.roles import PUBLISH
+from procedures.views.lookups import with_parts
+
+EDIT = "procedures.change_procedureversion"
+
+
+def _draft_or_404(pk: int) -> ProcedureVersion:
+    return get_object_or_404(
+        ProcedureVersion.objects.select_related("procedure"), pk=pk, status="draft"
+    )
+
+
+def _draft_admin_url(draft: ProcedureVersion) -> str:
+    return reverse("admin:procedures_procedureversion_change", args=[draft.pk])
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def new_draft(request, pk: int):
+    procedure = get_object_or_404(Procedure, pk=pk)
+    existing = procedure.draft()
+    if existing is not None:
+        messages.info(request, "这个事项已有一份草稿，继续编辑它。")
+        return redirect(_draft_admin_url(existing))
+    draft = publishing.create_draft(procedure, by=request.user)
+    messages.success(request, "已从最新版本复制出草稿，修改后点“发布”。")
+    return redirect(_draft_admin_url(draft))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(PUBLISH, raise_exception=True)
+def publish(request, pk: int):
+    draft = _draft_or_404(pk)
+    initial = {"change_summary": draft.change_summary, "effective_from": draft.effective_from}
+    form = PublishForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            version = publishing.publish_version(draft, by=request.user, **form.cleaned_data)
+        except ProcedureError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已发布第 {version.number} 版。")
+            return redirect(version.get_absolute_url())
+    return render(request, "editing/publish.html", {**_admin_context(request, draft), "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(EDIT, raise_exception=True)
+def discard(request, pk: int):
+    draft = _draft_or_404(pk)
+    if request.method == "POST":
+        publishing.discard_draft(draft, by=request.user)
+        messages.success(request, f"已丢弃“{draft.title}”的草稿，已发布的版本没有变化。")
+        return redirect("admin:procedures_procedure_change", draft.procedure_id)
+    return render(request, "editing/discard.html", _admin_context(request, draft))
+
+
+@permission_required(EDIT, raise_exception=True)
+def preview(request, pk: int):
+    """The draft as a resident (or, with ?as=staff, as window staff) would see its page."""
+    draft = with_parts(_draft_or_404(pk).pk)
+    as_staff = request.GET.get("as") == "staff"
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": draft.procedure,
+            "version": draft,
+            "preview": True,
+            "in_force": True,
+            "show_internal": as_staff,
+            "checklist": checklist_text(draft),
+        },
+    )
+
+
+def _admin_context(request, draft: ProcedureVersion) -> dict:
+    return {
+        **admin.site.each_context(request),
+        "draft": draft,
+        "title": str(draft),
+        "draft_url": _draft_admin_url(draft),
+    }

@@ -1,0 +1,154 @@
+"""Pages anyone may read: published, in-force content; internal notes only for staff."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from procedures.checklists import checklist_text
+from procedures.diffs import compare_versions
+from procedures.models import Category, Procedure, ProcedureVersion
+from procedures.roles import sees_internal_notes
+from procedures.tracking import most_viewed, recently_viewed, record_view
+from procedures.views.lookups import (
+    current_version_or_404,
+    public_procedure_or_404,
+    published_version_or_404,
+)
+
+
+@require_GET
+def home(request):
+    public = Procedure.objects.public().values("pk")
+    categories = (
+        Category.objects.annotate(count=Count("procedures", filter=Q(procedures__in=public)))
+        .filter(count__gt=0)
+        .order_by("position", "name")
+    )  # Meta.ordering is dropped by GROUP BY
+    recently_changed = (
+        ProcedureVersion.objects.on_record()
+        .filter(number__gt=1, procedure__retired_at__isnull=True)
+        .select_related("procedure")
+        .order_by("-published_at")[:8]
+    )
+    return render(
+        request,
+        "procedures/home.html",
+        {
+            "categories": categories,
+            "popular": most_viewed(),
+            "recently_changed": recently_changed,
+            "recent": recently_viewed(request.session) if request.user.is_authenticated else [],
+        },
+    )
+
+
+@require_GET
+def category(request, slug: str):
+    category = get_object_or_404(Category, slug=slug)
+    procedures = Procedure.objects.public().filter(category=category)
+    versions = ProcedureVersion.objects.in_bulk([p.current_version_id for p in procedures])
+    entries = [(p, versions[p.current_version_id]) for p in procedures]
+    return render(request, "procedures/category.html", {"category": category, "entries": entries})
+
+
+@require_GET
+def detail(request, slug: str):
+    procedure = public_procedure_or_404(slug)
+    version = current_version_or_404(procedure)
+    record_view(procedure, request.session if request.user.is_authenticated else None)
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "in_force": True,
+            "upcoming": procedure.upcoming_version(),
+            "neighbours": _neighbours(procedure),
+            "call_mode": request.GET.get("view") == "call" and sees_internal_notes(request.user),
+            "checklist": checklist_text(version),
+        },
+    )
+
+
+@require_GET
+def version_detail(request, slug: str, number: int):
+    procedure = public_procedure_or_404(slug)
+    version = published_version_or_404(procedure, number)
+    current = procedure.current_version()
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "in_force": current is not None and current.pk == version.pk,
+            "not_yet": version.effective_from > timezone.localdate(),
+            "current": current,
+            "checklist": checklist_text(version),
+        },
+    )
+
+
+@require_GET
+def history(request, slug: str):
+    procedure = public_procedure_or_404(slug)
+    versions = procedure.versions.on_record().select_related("published_by").order_by("-number")
+    return render(
+        request,
+        "procedures/history.html",
+        {
+            "procedure": procedure,
+            "versions": versions,
+            "current": procedure.current_version(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+def compare(request, slug: str):
+    """The history page's form: two version numbers, older first, to their diff page."""
+    procedure = public_procedure_or_404(slug)
+    try:
+        a, b = sorted(int(request.GET[key]) for key in ("a", "b"))
+    except (KeyError, ValueError):
+        messages.error(request, "请选择两个版本进行比较。")
+        return redirect("procedures:history", slug=procedure.slug)
+    if a == b:
+        messages.error(request, "请选择两个不同的版本。")
+        return redirect("procedures:history", slug=procedure.slug)
+    return redirect("procedures:diff", slug=procedure.slug, a=a, b=b)
+
+
+@require_GET
+def diff(request, slug: str, a: int, b: int):
+    procedure = public_procedure_or_404(slug)
+    old, new = (published_version_or_404(procedure, n) for n in (a, b))
+    if a == b:
+        raise Http404("请选择两个不同的版本进行比较。")
+    return render(
+        request,
+        "procedures/diff.html",
+        {
+            "procedure": procedure,
+            "old": old,
+            "new": new,
+            "diff": compare_versions(old, new, include_internal=sees_internal_notes(request.user)),
+            "numbers": procedure.versions.on_record()
+            .values_list("number", flat=True)
+            .order_by("number"),
+        },
+    )
+
+
+def _neighbours(procedure: Procedure) -> tuple[Procedure | None, Procedure | None]:
+    """The previous and next procedure of its category, so a 条线 reads from start to end."""
+    ordered = list(Procedure.objects.public().filter(category_id=procedure.category_id))
+    index = next(i for i, p in enumerate(ordered) if p.pk == procedure.pk)
+    previous = ordered[index - 1] if index > 0 else None
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return previous, following

@@ -1,0 +1,251 @@
+import datetime
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from procedures import publishing
+from procedures.diffs import Segment, compare_versions, diff_text
+from procedures.models import ProcedureVersion
+from tests.factories import DEFAULT_MATERIALS, DEFAULT_STEPS, make_published, publish_change
+
+pytestmark = pytest.mark.django_db
+LATER = datetime.date(2024, 6, 1)
+
+STEPS = (
+    {"title": "提交申请", "body": "携带身份证到窗口办理"},
+    {"title": "审核", "body": "窗口当场审核。"},
+    {"title": "领取手册", "body": "审核通过后当场领取。"},
+)
+
+
+def publish_parts(
+    version: ProcedureVersion, *, effective_from: datetime.date = LATER, **parts
+) -> ProcedureVersion:
+    """A new version of `version`'s procedure with whole part lists replaced."""
+    draft = publishing.create_draft(version.procedure, by=None)
+    draft = publishing.save_draft(
+        draft, content={}, parts=parts, expected_revision=draft.revision, by=None
+    )
+    return publishing.publish_version(
+        draft, by=None, change_summary="调整材料或流程", effective_from=effective_from
+    )
+
+
+def with_materials(*changes: dict, drop: str = "") -> list[dict]:
+    """The default materials with `changes` merged in by name, minus the one named `drop`."""
+    by_name = {change["name"]: change for change in changes}
+    return [
+        {**material, **by_name.get(material["name"], {})}
+        for material in DEFAULT_MATERIALS
+        if material["name"] != drop
+    ]
+
+
+def prefetched(version: ProcedureVersion) -> ProcedureVersion:
+    return ProcedureVersion.objects.prefetch_related("materials", "steps", "faqs").get(
+        pk=version.pk
+    )
+
+
+def compare(old, new, *, include_internal=False):
+    return compare_versions(prefetched(old), prefetched(new), include_internal=include_internal)
+
+
+def material_change_texts(diff, name: str) -> list[str]:
+    (change,) = [change for change in diff.materials.changed if change.name == name]
+    return [str(attribute) for attribute in change.changes]
+
+
+def test_identical_versions_give_an_empty_diff():
+    version = make_published()
+    diff = compare(version, version, include_internal=True)
+    assert diff.is_empty
+    assert diff.fields == [] and diff.materials.is_empty and diff.steps.is_empty
+
+
+def test_a_comparison_of_prefetched_versions_runs_no_queries(django_assert_num_queries):
+    first = make_published()
+    second = publish_change(first, effective_from=LATER, fee="10 元")
+    old, new = prefetched(first), prefetched(second)
+    with django_assert_num_queries(0):
+        compare_versions(old, new, include_internal=True)
+
+
+def test_a_changed_field_is_labelled_and_diffed_per_character():
+    first = make_published(time_limit="3个工作日")
+    second = publish_change(first, effective_from=LATER, time_limit="5个工作日")
+    (change,) = compare(first, second).fields
+    assert (change.name, change.label) == ("time_limit", "办理时限")
+    assert change.segments == [
+        Segment("delete", "3"),
+        Segment("insert", "5"),
+        Segment("equal", "个工作日"),
+    ]
+
+
+def test_an_inserted_clause_leaves_the_unchanged_chinese_around_it_equal():
+    assert diff_text("携带身份证到窗口办理", "携带身份证和户口簿到窗口办理") == [
+        Segment("equal", "携带身份证"),
+        Segment("insert", "和户口簿"),
+        Segment("equal", "到窗口办理"),
+    ]
+
+
+def test_a_one_character_island_between_changes_joins_the_change():
+    segments = diff_text("周一至周五上午", "周一至周六下午")
+    assert segments == [
+        Segment("equal", "周一至周"),
+        Segment("delete", "五上"),
+        Segment("insert", "六下"),
+        Segment("equal", "午"),
+    ]
+
+
+def test_staff_notes_are_compared_only_for_staff():
+    first = make_published()
+    second = publish_change(first, effective_from=LATER, staff_notes="内部：先查系统再受理")
+    assert compare(first, second, include_internal=False).is_empty
+    (change,) = compare(first, second, include_internal=True).fields
+    assert change.name == "staff_notes" and change.internal
+
+
+def test_a_removed_material_is_named():
+    first = make_published()
+    second = publish_parts(first, materials=with_materials(drop="户口簿"))
+    materials = compare(first, second).materials
+    assert [m.name for m in materials.removed] == ["户口簿"]
+    assert materials.added == [] and materials.changed == []
+
+
+def test_more_copies_are_described_in_copies():
+    first = make_published()
+    second = publish_parts(first, materials=with_materials({"name": "户口簿", "copies": 2}))
+    assert material_change_texts(compare(first, second), "户口簿") == ["份数：1 份 → 2 份"]
+
+
+def test_a_changed_form_is_described_by_its_labels():
+    first = make_published()
+    second = publish_parts(
+        first, materials=with_materials({"name": "居民身份证", "form": "original_and_copy"})
+    )
+    assert material_change_texts(compare(first, second), "居民身份证") == [
+        "形式：原件 → 原件及复印件"
+    ]
+
+
+def test_a_required_material_becoming_conditional_names_the_condition():
+    first = make_published()
+    conditional = {"name": "户口簿", "required": False, "condition": "委托他人代办的"}
+    second = publish_parts(first, materials=with_materials(conditional))
+    assert material_change_texts(compare(first, second), "户口簿") == [
+        "是否必需：必需 → 按情形（委托他人代办的）"
+    ]
+
+
+def test_a_slightly_renamed_material_is_a_change_not_an_addition_and_a_removal():
+    first = make_published()
+    renamed = [*with_materials(drop="户口簿"), {"name": "户口本", "form": "original_and_copy"}]
+    second = publish_parts(first, materials=renamed)
+    diff = compare(first, second)
+    assert diff.materials.added == [] and diff.materials.removed == []
+    assert material_change_texts(diff, "户口本") == ["材料名称：户口簿 → 户口本"]
+
+
+def test_a_step_inserted_in_the_middle_is_added_and_moves_nothing():
+    first = make_published(steps=STEPS)
+    inserted = [STEPS[0], {"title": "缴纳工本费", "body": "在自助机缴费。"}, *STEPS[1:]]
+    steps = compare(first, publish_parts(first, steps=inserted)).steps
+    assert [(s.position, s.title) for s in steps.added] == [(2, "缴纳工本费")]
+    assert steps.moved == [] and steps.removed == [] and steps.changed == []
+
+
+def test_two_swapped_steps_are_reported_as_moved():
+    first = make_published(steps=STEPS)
+    swapped = [STEPS[1], STEPS[0], STEPS[2]]
+    steps = compare(first, publish_parts(first, steps=swapped)).steps
+    (move,) = steps.moved
+    assert move.title in {"提交申请", "审核"} and move.old_position != move.new_position
+    assert steps.added == [] and steps.removed == []
+
+
+def test_an_edited_step_body_keeps_its_unchanged_prefix_equal():
+    first = make_published(steps=STEPS)
+    edited = [{**STEPS[0], "body": "携带身份证和户口簿到窗口办理"}, *STEPS[1:]]
+    (change,) = compare(first, publish_parts(first, steps=edited)).steps.changed
+    (body,) = change.texts
+    assert (change.position, change.title, body.label) == (1, "提交申请", "说明")
+    assert body.segments[:2] == [Segment("equal", "携带身份证"), Segment("insert", "和户口簿")]
+
+
+def test_a_step_staff_note_is_compared_only_for_staff():
+    first = make_published()
+    edited = [{**DEFAULT_STEPS[0], "staff_note": "核对户籍地和婚姻状况"}, DEFAULT_STEPS[1]]
+    second = publish_parts(first, steps=edited)
+    assert compare(first, second).steps.is_empty
+    (change,) = compare(first, second, include_internal=True).steps.changed
+    assert [(text.name, text.internal) for text in change.texts] == [("staff_note", True)]
+
+
+def test_faqs_are_matched_by_question():
+    first = make_published()
+    faqs = [
+        {"question": "外地户口可以办吗？", "answer": "可以，在现居住地办理。"},
+        {"question": "可以网上办理吗？", "answer": "可以，通过一网通办。"},
+    ]
+    diff = compare(first, publish_parts(first, faqs=faqs))
+    assert [faq.question for faq in diff.faqs.added] == ["可以网上办理吗？"]
+    (change,) = diff.faqs.changed
+    assert [text.name for text in change.texts] == ["answer"]
+
+
+def test_versions_that_are_not_neighbours_can_be_compared_in_either_order():
+    first = make_published(fee="不收费")
+    second = publish_change(first, effective_from=LATER, fee="10 元")
+    third = publish_parts(
+        second, effective_from=datetime.date(2025, 1, 1), materials=with_materials(drop="户口簿")
+    )
+    diff = compare(first, third)
+    assert [change.name for change in diff.fields] == ["fee"]
+    assert [m.name for m in diff.materials.removed] == ["户口簿"]
+    assert diff.new.effective_from == datetime.date(2025, 1, 1)
+    backwards = compare(third, first)
+    assert [m.name for m in backwards.materials.added] == ["户口簿"]
+
+
+def test_the_fragment_lists_a_removed_material_in_the_removed_entries():
+    first = make_published()
+    second = publish_parts(first, materials=with_materials(drop="户口簿"))
+    html = render_to_string("procedures/_diff.html", {"diff": compare(first, second)})
+    removed = re.findall(r'<li class="diff-removed">(.*?)</li>', html, flags=re.DOTALL)
+    assert len(removed) == 1 and "户口簿" in removed[0]
+    assert "申请材料" in html
+
+
+def test_the_fragment_escapes_a_script_in_a_material_name():
+    first = make_published()
+    hostile = [*DEFAULT_MATERIALS, {"name": "<script>alert(1)</script>证明"}]
+    html = render_to_string(
+        "procedures/_diff.html", {"diff": compare(first, publish_parts(first, materials=hostile))}
+    )
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;证明" in html
+
+
+def test_the_fragment_marks_inserted_text():
+    first = make_published(steps=STEPS)
+    edited = [{**STEPS[0], "body": "携带身份证和户口簿到窗口办理"}, *STEPS[1:]]
+    html = render_to_string(
+        "procedures/_diff.html", {"diff": compare(first, publish_parts(first, steps=edited))}
+    )
+    assert "携带身份证<ins>和户口簿</ins>到窗口办理" in html
+
+
+def test_the_fragment_labels_a_moved_step_in_words():
+    first = make_published(steps=STEPS)
+    swapped = [STEPS[1], STEPS[0], STEPS[2]]
+    html = render_to_string(
+        "procedures/_diff.html", {"diff": compare(first, publish_parts(first, steps=swapped))}
+    )
+    (moved,) = re.findall(r'<li class="diff-moved">(.*?)</li>', html, flags=re.DOTALL)
+    assert "顺序调整" in moved and "原第 1 步 → 第 2 步" in moved

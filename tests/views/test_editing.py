@@ -1,0 +1,173 @@
+"""The editing workflow: draft, edit in the admin, preview, publish, discard."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procedures import publishing
+from procedures.models import AuditEvent, ProcedureVersion
+from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
+from tests.factories import make_published, make_user
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def version():
+    return make_published()
+
+
+def login(client, *groups):
+    user = make_user("person", *groups, is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def draft_admin_url(draft):
+    return reverse("admin:procedures_procedureversion_change", args=[draft.pk])
+
+
+def admin_post_data(client, draft):
+    """The change form's own initial data, as a browser would post it back."""
+    response = client.get(draft_admin_url(draft))
+    form = response.context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for index, inline_form in enumerate(formset.formset.forms):
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is None:
+                    continue
+                key = f"{formset.formset.prefix}-{index}-{name}"
+                if isinstance(value, bool):
+                    if value:
+                        data[key] = "on"
+                else:
+                    data[key] = value
+    data["effective_from"] = ""
+    return data
+
+
+def test_an_editor_creates_a_draft_from_the_latest_version(client, version):
+    login(client, EDITORS)
+    response = client.post(reverse("procedures:new_draft", args=[version.procedure_id]))
+    draft = version.procedure.versions.get(status="draft")
+    assert response.url == draft_admin_url(draft)
+    assert draft.materials.count() == version.materials.count()
+
+
+def test_window_staff_cannot_create_drafts(client, version):
+    login(client, WINDOW_STAFF)
+    response = client.post(reverse("procedures:new_draft", args=[version.procedure_id]))
+    assert response.status_code == 403
+    assert not version.procedure.versions.filter(status="draft").exists()
+
+
+def test_saving_the_admin_form_goes_through_the_publishing_service(client, version):
+    user = login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=user)
+    data = admin_post_data(client, draft)
+    data["fee"] = "不收费（新）"
+    data["materials-0-DELETE"] = "on"
+    response = client.post(draft_admin_url(draft), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.fee == "不收费（新）" and draft.revision == 1
+    assert draft.materials.count() == version.materials.count() - 1
+    assert AuditEvent.objects.filter(action="draft_saved", user=user).exists()
+
+
+def test_a_stale_admin_form_is_refused_and_nothing_lost(client, version):
+    login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    stale = admin_post_data(client, draft)
+    first = dict(stale, fee="第一位编辑的修改")
+    client.post(draft_admin_url(draft), first)
+    second = dict(stale, fee="第二位编辑的修改")
+    response = client.post(draft_admin_url(draft), second)
+    assert response.status_code == 200
+    assert "已被他人保存" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.fee == "第一位编辑的修改"
+
+
+def test_published_versions_are_read_only_in_the_admin(client, version):
+    login(client, EDITORS)
+    response = client.get(draft_admin_url(version))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    response = client.post(draft_admin_url(version), {"title": "改掉"})
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.title == "生育服务手册"
+
+
+def test_publishing_needs_the_publish_permission(client, version):
+    login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    response = client.post(
+        reverse("procedures:publish", args=[draft.pk]),
+        {"change_summary": "x", "effective_from": TODAY},
+    )
+    assert response.status_code == 403
+
+
+def test_a_publisher_publishes_with_summary_and_date(client, version):
+    user = login(client, PUBLISHERS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    future = TODAY + datetime.timedelta(days=30)
+    response = client.post(
+        reverse("procedures:publish", args=[draft.pk]),
+        {"change_summary": "材料精简", "effective_from": future.isoformat()},
+    )
+    draft.refresh_from_db()
+    assert (draft.number, draft.published_by, draft.effective_from) == (2, user, future)
+    assert response.url == draft.get_absolute_url()
+
+
+def test_publishing_without_a_summary_shows_the_form_again(client, version):
+    login(client, PUBLISHERS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    response = client.post(
+        reverse("procedures:publish", args=[draft.pk]),
+        {"change_summary": "", "effective_from": TODAY.isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["change_summary"]
+    assert ProcedureVersion.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_discarding_a_draft_keeps_the_published_version(client, version):
+    login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    client.post(reverse("procedures:discard", args=[draft.pk]))
+    assert not ProcedureVersion.objects.filter(pk=draft.pk).exists()
+    assert ProcedureVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_a_published_version_cannot_be_discarded(client, version):
+    login(client, PUBLISHERS)
+    response = client.post(reverse("procedures:discard", args=[version.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("as_", "shows_internal"), [("", False), ("staff", True)])
+def test_preview_as_resident_or_staff(client, version, as_, shows_internal):
+    login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    html = client.get(reverse("procedures:preview", args=[draft.pk]), {"as": as_}).content.decode()
+    assert "草稿预览" in html
+    assert ("内部：先查系统" in html) is shows_internal
+
+
+def test_anonymous_visitors_cannot_preview_drafts(client, version):
+    draft = publishing.create_draft(version.procedure, by=None)
+    response = client.get(reverse("procedures:preview", args=[draft.pk]))
+    assert response.status_code in (302, 403)
+    assert "内部" not in response.content.decode()
