@@ -1,7 +1,7 @@
 """Markdown to safe HTML. Every Markdown field reaches a page or a handout through here.
 
-Editors write Markdown; nh3 then keeps only plain document tags, `http(s)`/`mailto`/`tel`
-links and images from the site's own media, so no script, event handler, frame, style or
+Editors write Markdown; nh3 then keeps only plain document tags and `http(s)`/`mailto`/`tel`
+or relative links and images, so no script, event handler, frame, style or
 `javascript:` URL can reach a resident's screen, whatever the source text holds.
 """
 

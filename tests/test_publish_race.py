@@ -11,7 +11,7 @@ from procedures.exceptions import NotADraft
 from procedures.models import Procedure, ProcedureVersion
 from tests.factories import make_published
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_together(functions):

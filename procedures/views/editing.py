@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +12,9 @@ from procedures.checklists import checklist_text
 from procedures.exceptions import ProcedureError
 from procedures.forms import PublishForm
 from procedures.models import Procedure, ProcedureVersion
+from procedures.rendering import render_markdown
 from procedures.roles import PUBLISH
+from procedures.uploads import UploadRefused, store_image
 from procedures.views.lookups import with_parts
 
 EDIT = "procedures.change_procedureversion"
@@ -85,6 +88,29 @@ def preview(request, pk: int):
             "checklist": checklist_text(draft),
         },
     )
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def markdown_preview(request):
+    """The editor's live preview, rendered and sanitised exactly as the public page is."""
+    if "content" not in request.POST:
+        return HttpResponseBadRequest("缺少要预览的内容。")
+    return HttpResponse(render_markdown(request.POST["content"]))
+
+
+@require_POST
+@permission_required(EDIT, raise_exception=True)
+def image_upload(request):
+    """An image dropped into the Markdown editor; answers markdownx's JSON."""
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["没有收到图片文件。"]}, status=400)
+    try:
+        url = store_image(upload)
+    except UploadRefused as error:
+        return JsonResponse({"image": [str(error)]}, status=400)
+    return JsonResponse({"image_code": f"![]({url})"})
 
 
 def _admin_context(request, draft: ProcedureVersion) -> dict:

@@ -1,0 +1,40 @@
+import pytest
+
+from procedures.roles import WINDOW_STAFF
+from tests.browser.conftest import log_in
+from tests.factories import make_published, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_find_a_procedure_from_the_home_page_and_copy_its_checklist(page, screenshot):
+    make_published("生育服务手册", aliases=["准生证"])
+    make_published("独生子女父母光荣证")
+    make_user("window", WINDOW_STAFF)
+    log_in(page, "window")
+    page.goto("/")
+    screenshot("home-staff")
+    page.get_by_role("link", name="计划生育").click()
+    page.get_by_role("link", name="生育服务手册").click()
+    assert page.locator("h1").inner_text() == "生育服务手册"
+    assert page.get_by_text("内部：先查系统").is_visible()
+    page.get_by_role("button", name="复制清单").click()
+    page.get_by_text("已复制材料清单").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    screenshot("procedure-staff", full_page=True)
+    assert copied.startswith("【生育服务手册】需带材料：")
+    assert "☐ 居民身份证（原件，1 份，必需）" in copied
+    assert "按情形：委托他人代办的" in copied
+    assert "内部" not in copied
+
+
+def test_staff_reach_a_procedure_with_the_keyboard_alone(page):
+    make_published("生育服务手册")
+    page.goto("/")
+    assert page.evaluate("document.activeElement.id") == "home-q"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("计划生育")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/categories/ji-hua-sheng-yu/")
