@@ -13,7 +13,6 @@ from procedures.forms import DraftForm, FAQForm, ProcedureForm, StepForm
 from procedures.models import (
     FAQ,
     PARTS,
-    VERSION_CONTENT_FIELDS,
     AuditEvent,
     Category,
     HallSettings,
@@ -177,7 +176,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_fields(self, request, obj=None):
-        fields = [*VERSION_CONTENT_FIELDS, "change_summary", "effective_from"]
+        fields = DraftForm.Meta.fields
         if obj is not None and obj.is_draft:
             return [*fields, "expected_revision"]
         return ["number", "status", "published_at", "published_by", *fields]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
 
-from procedures.models import FAQ, Procedure, ProcedureVersion, Step
+from procedures.models import FAQ, VERSION_CONTENT_FIELDS, Procedure, ProcedureVersion, Step
 
 
 class AliasesField(forms.CharField):
@@ -46,22 +46,7 @@ class DraftForm(forms.ModelForm):
 
     class Meta:
         model = ProcedureVersion
-        fields = [
-            "title",
-            "summary",
-            "audience",
-            "conditions",
-            "department",
-            "location",
-            "hours",
-            "phone",
-            "time_limit",
-            "fee",
-            "basis",
-            "staff_notes",
-            "change_summary",
-            "effective_from",
-        ]
+        fields = [*VERSION_CONTENT_FIELDS, "change_summary", "effective_from"]
         widgets = {
             "conditions": AdminMarkdownxWidget,
             "summary": forms.Textarea(attrs={"rows": 2}),
