@@ -10,7 +10,7 @@ PORT ?= 8000
 # tests; postgresql: the second database the suite runs on.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium postgresql
 
-.PHONY: setup run test lint system-packages demo
+.PHONY: setup run serve test lint system-packages demo
 
 setup: system-packages $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -40,6 +40,14 @@ demo: setup
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style: gunicorn workers, DEBUG off, static files from WhiteNoise. Set SECRET_KEY
+# (and DATABASE_URL, ALLOWED_HOSTS, SITE_URL) in the environment; HTTPS=false for plain http.
+WORKERS ?= 4
+serve: demo
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=false $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --timeout 60
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
