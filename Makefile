@@ -41,12 +41,16 @@ demo: setup
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Production-style: gunicorn workers, DEBUG off, static files from WhiteNoise. Set SECRET_KEY
-# (and DATABASE_URL, ALLOWED_HOSTS, SITE_URL) in the environment; HTTPS=false for plain http.
+# Production-style: gunicorn workers, DEBUG off, static files from WhiteNoise. Set SECRET_KEY,
+# DATABASE_URL, ALLOWED_HOSTS, SITE_URL in the environment, and HTTPS=true behind TLS; without
+# SECRET_KEY one is generated once into var/secret_key.
 WORKERS ?= 4
 serve: demo
-	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
-	DEBUG=false $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	@test -n "$$SECRET_KEY" || test -s var/secret_key || \
+		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DEBUG=false HTTPS="$${HTTPS:-false}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	exec $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --timeout 60
 
 lint: $(VENV)/.installed

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from procedures import signals
+from procedures import search, signals
 from procedures.exceptions import (
     DraftExists,
     NotADraft,
@@ -179,6 +179,7 @@ def publish_version(
     draft.save()
     procedure.latest_version = draft
     procedure.save(update_fields=["latest_version"])
+    search.index_procedure(procedure)
     _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
     transaction.on_commit(
         lambda: signals.version_published.send(sender=ProcedureVersion, version=draft)
@@ -214,6 +215,7 @@ def update_procedure_details(
         setattr(procedure, name, new[name])
     procedure.full_clean()
     procedure.save(update_fields=[name.removesuffix("_id") for name in changed])
+    search.index_procedure(procedure)
     _record(AuditEvent.Action.DETAILS_CHANGED, procedure, None, by, "、".join(changed))
     return True
 
@@ -227,6 +229,7 @@ def retire_procedure(procedure: Procedure, *, by: User, reason: str) -> Procedur
     procedure.retired_at = timezone.now()
     procedure.retired_reason = reason.strip()
     procedure.save(update_fields=["retired_at", "retired_reason"])
+    search.index_procedure(procedure)
     _record(AuditEvent.Action.RETIRED, procedure, None, by, reason)
     return procedure
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from procedures.views import editing, handouts, public
+from procedures.views import api, editing, handouts, public
 
 app_name = "procedures"
 
 urlpatterns = [
+    path("api/search", api.search, name="api_search"),
     path("", public.home, name="home"),
     path("categories/<slug:slug>/", public.category, name="category"),
     path("procedures/<slug:slug>/", public.detail, name="detail"),
