@@ -10,11 +10,26 @@ PORT ?= 8000
 # tests; postgresql: the second database the suite runs on.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium postgresql
 
-.PHONY: setup run serve test lint system-packages demo
+# The suite runs a second time on this PostgreSQL, which `make setup` starts when it can.
+PG_URL ?= postgres://sopdesk:sopdesk@127.0.0.1:5432/sopdesk
 
-setup: system-packages $(VENV)/.installed
+.PHONY: setup run serve test lint system-packages demo postgres
+
+setup: system-packages $(VENV)/.installed postgres
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
+
+# Start Debian's PostgreSQL cluster and give the project a role that may create its test
+# database. Best effort: without root, or without the package, the PostgreSQL run is skipped.
+postgres:
+	@command -v pg_lsclusters >/dev/null || { echo "PostgreSQL is not installed: its test run will be skipped."; exit 0; }; \
+	[ "$$(id -u)" = 0 ] || { echo "Not root: start PostgreSQL yourself, with a role as in PG_URL."; exit 0; }; \
+	cluster=$$(pg_lsclusters -h | awk 'NR==1 {print $$1" "$$2}'); \
+	if [ -z "$$cluster" ]; then pg_createcluster 15 main >/dev/null && cluster="15 main"; fi; \
+	pg_ctlcluster $$cluster start 2>/dev/null || true; \
+	for i in 1 2 3 4 5 6 7 8 9 10; do su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break; sleep 1; done; \
+	su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'sopdesk'\"" | grep -q 1 || \
+		su postgres -c "psql -qc \"CREATE ROLE sopdesk LOGIN CREATEDB PASSWORD 'sopdesk'\""
 
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "Not a Debian system: install $(SYSTEM_PACKAGES) by hand."; exit 0; }; \
@@ -58,3 +73,9 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	$(BIN)/python -m pytest
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== The whole suite again, on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest; \
+	else \
+		echo "SKIPPED: the PostgreSQL run: no server answers at $(PG_URL) (make setup starts Debian's postgresql when run as root)."; \
+	fi

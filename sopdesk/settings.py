@@ -77,7 +77,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": parse_database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sopdesk.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sopdesk.sqlite3'}",
         base_dir=BASE_DIR,
     )
 }

@@ -1,4 +1,7 @@
-"""Two publishes of one procedure at the same moment, each on its own database connection."""
+"""Publishes and edits of one procedure at the same moment, each on its own connection.
+
+`make test` runs these on SQLite and again on PostgreSQL, with real parallel connections.
+"""
 
 import datetime
 import threading
@@ -7,7 +10,7 @@ import pytest
 from django.db import connections, transaction
 
 from procedures import publishing
-from procedures.exceptions import NotADraft
+from procedures.exceptions import NotADraft, StaleDraft
 from procedures.models import Procedure, ProcedureVersion
 from tests.factories import make_published
 
@@ -85,3 +88,21 @@ def test_publishing_one_draft_twice_at_once_publishes_it_once():
         .order_by("number")
         .values_list("number", flat=True)
     ) == [1, 2]
+
+
+def test_concurrent_saves_of_one_draft_keep_one_and_refuse_the_other():
+    version = make_published()
+    draft = publishing.create_draft(version.procedure, by=None)
+    opened_at = draft.revision
+
+    def save(fee):
+        return lambda: publishing.save_draft(
+            draft, content={"fee": fee}, expected_revision=opened_at, by=None
+        )
+
+    outcomes = run_together([save("甲编辑的收费"), save("乙编辑的收费")])
+    saved = [o for o in outcomes if isinstance(o, ProcedureVersion)]
+    refused = [o for o in outcomes if isinstance(o, StaleDraft)]
+    assert (len(saved), len(refused)) == (1, 1), outcomes
+    draft.refresh_from_db()
+    assert draft.fee == saved[0].fee and draft.revision == opened_at + 1
