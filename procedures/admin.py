@@ -19,7 +19,9 @@ from procedures.models import (
     Material,
     Procedure,
     ProcedureVersion,
+    SearchMiss,
     Step,
+    Synonym,
 )
 
 admin.site.site_header = "办事指南 · 管理"
@@ -103,6 +105,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                 category=data["category"],
                 code=data["code"],
                 aliases=data["aliases"],
+                position=data["position"],
                 by=request.user,
             )
             return
@@ -119,6 +122,9 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Versions are not edited through this page's inline."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return super().construct_change_message(request, form, [], add)  # inline is read-only
 
     def response_add(self, request, obj, post_url_continue=None):
         messages.success(request, "事项已创建，请填写草稿内容后发布。")
@@ -249,4 +255,31 @@ class HallSettingsAdmin(admin.ModelAdmin):
         return not HallSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ---------------------------------------------------------------------------- search
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words residents use for what the guides call otherwise; search treats a group alike."""
+
+    list_display = ["words", "note", "updated_at"]
+    search_fields = ["words", "note"]
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """Queries that found nothing, most frequent first: each is a missing alias or synonym."""
+
+    list_display = ["query", "count", "last_seen", "first_seen"]
+    search_fields = ["query"]
+    ordering = ["-count", "-last_seen"]
+    readonly_fields = ["query", "count", "first_seen", "last_seen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from procedures import publishing
+from procedures import publishing, search
 from procedures.exceptions import ImportFormatError
 from procedures.library_format import (
     FAQRecord,
@@ -60,7 +60,8 @@ def import_library(
     if problems:
         raise ImportFormatError(problems, rejected=len(rejected))
     summary = ImportSummary()
-    with transaction.atomic():
+    # Indexing once at the end, in batches, is several times faster than once per publish.
+    with transaction.atomic(), search.deferred_indexing():
         for done, record in enumerate(records, start=1):
             _import_record(
                 record, existing.get(record.slug), publish=publish, by=by, summary=summary

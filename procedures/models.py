@@ -521,16 +521,20 @@ class SearchEntry(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
     valid_from = models.DateField("生效日")
     valid_until = models.DateField("失效日", null=True, help_text="下一版施行之日；空表示仍施行。")
-    head = models.TextField("名称与俗称", help_text="第一行名称，其后每行一个俗称。")
+    title = models.CharField("事项名称", max_length=200)
+    head = models.TextField("名称与俗称", help_text="折叠后：第一行名称，其后每行一个俗称。")
     head_pinyin = models.TextField("名称拼音", blank=True)
     head_initials = models.TextField("名称首字母", blank=True)
     materials = models.TextField("材料", blank=True)
     materials_pinyin = models.TextField("材料拼音", blank=True)
     body = models.TextField("正文", blank=True)
     internal = models.TextField("内部备注", blank=True)
+    # The text as written, piece by piece (alias, material, step, FAQ…), to cut snippets from.
+    snippets = models.JSONField("摘要来源", default=list, blank=True)
+    internal_snippets = models.JSONField("内部摘要来源", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "搜索索引"
 
     def __str__(self) -> str:
-        return self.head.partition("\n")[0]
+        return self.title

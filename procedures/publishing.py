@@ -203,11 +203,14 @@ def update_procedure_details(
     category: Category,
     code: str,
     aliases: Sequence[str],
+    position: int | None = None,
     by: User,
 ) -> bool:
     """Change what identifies a procedure but is not versioned content; True if anything changed."""
     procedure = _lock(procedure.pk)
     new = {"category_id": category.pk, "code": code, "aliases": list(aliases)}
+    if position is not None:
+        new["position"] = position
     changed = [name for name, value in new.items() if getattr(procedure, name) != value]
     if not changed:
         return False

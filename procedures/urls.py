@@ -7,6 +7,7 @@ app_name = "procedures"
 urlpatterns = [
     path("api/search", api.search, name="api_search"),
     path("", public.home, name="home"),
+    path("search/", public.search, name="search"),
     path("categories/<slug:slug>/", public.category, name="category"),
     path("procedures/<slug:slug>/", public.detail, name="detail"),
     path("procedures/<slug:slug>/versions/", public.history, name="history"),

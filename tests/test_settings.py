@@ -17,10 +17,12 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "SOPDESK_VAR_DIR": str(settings.VAR_DIR), **env},
+        env={**inherited, "SOPDESK_VAR_DIR": str(settings.VAR_DIR), **env},
         capture_output=True,
         text=True,
         timeout=120,

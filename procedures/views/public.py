@@ -11,7 +11,9 @@ from procedures.checklists import checklist_text
 from procedures.diffs import compare_versions
 from procedures.models import Category, Procedure, ProcedureVersion
 from procedures.roles import sees_internal_notes
+from procedures.search import search as run_search
 from procedures.tracking import most_viewed, recently_viewed, record_view
+from procedures.views.api import MAX_QUERY_CHARS
 from procedures.views.lookups import (
     current_version_or_404,
     public_procedure_or_404,
@@ -141,6 +143,23 @@ def diff(request, slug: str, a: int, b: int):
             "numbers": procedure.versions.on_record()
             .values_list("number", flat=True)
             .order_by("number"),
+        },
+    )
+
+
+@require_GET
+def search(request):
+    """Search results as a page: what the box shows without JavaScript, or on Enter."""
+    query = request.GET.get("q", "").strip()
+    error = f"搜索词太长：请不超过 {MAX_QUERY_CHARS} 个字。" if len(query) > MAX_QUERY_CHARS else ""
+    results = run_search(query, user=request.user, limit=30) if query and not error else []
+    return render(
+        request,
+        "procedures/search.html",
+        {
+            "query": query[:MAX_QUERY_CHARS],
+            "results": results,
+            "error": error,
         },
     )
 

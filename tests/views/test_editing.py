@@ -171,3 +171,60 @@ def test_anonymous_visitors_cannot_preview_drafts(client, version):
     response = client.get(reverse("procedures:preview", args=[draft.pk]))
     assert response.status_code in (302, 403)
     assert "内部" not in response.content.decode()
+
+
+def test_a_new_procedure_from_the_admin_starts_as_a_draft(client):
+    from procedures.models import Procedure
+    from tests.factories import make_category
+
+    login(client, EDITORS)
+    category = make_category()
+    response = client.post(
+        reverse("admin:procedures_procedure_add"),
+        {
+            "slug": "gao-ling-jin-tie",
+            "title": "高龄老人津贴",
+            "code": "",
+            "category": category.pk,
+            "position": 0,
+            "aliases": "高龄补贴\n老年津贴",
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+        },
+    )
+    procedure = Procedure.objects.get(slug="gao-ling-jin-tie")
+    draft = procedure.versions.get()
+    assert response.url == draft_admin_url(draft)
+    assert (draft.title, draft.status, procedure.aliases) == (
+        "高龄老人津贴",
+        "draft",
+        ["高龄补贴", "老年津贴"],
+    )
+    assert not Procedure.objects.public().filter(pk=procedure.pk).exists()
+
+
+def test_changing_aliases_in_the_admin_updates_the_procedure_not_its_versions(client, version):
+    login(client, EDITORS)
+    url = reverse("admin:procedures_procedure_change", args=[version.procedure_id])
+    response = client.post(
+        url,
+        {
+            "code": "JS-9",
+            "category": version.procedure.category_id,
+            "position": 7,
+            "aliases": "准生证\n生育登记",
+            "versions-TOTAL_FORMS": 1,
+            "versions-INITIAL_FORMS": 1,
+            "versions-0-id": version.pk,
+            "versions-0-procedure": version.procedure_id,
+        },
+    )
+    assert response.status_code == 302
+    version.procedure.refresh_from_db()
+    procedure = version.procedure
+    assert (procedure.code, procedure.aliases, procedure.position) == (
+        "JS-9",
+        ["准生证", "生育登记"],
+        7,
+    )
+    assert version.procedure.versions.count() == 1

@@ -186,3 +186,19 @@ def test_category_page_lists_procedures_in_curated_order(client, django_assert_m
     with django_assert_max_num_queries(8):
         response = client.get(category.get_absolute_url())
     assert [v.title for _, v in response.context["entries"]] == ["甲事项", "乙事项", "丙事项"]
+
+
+def test_the_search_page_lists_results_without_javascript(client):
+    from procedures.search import rebuild_index
+
+    version = make_published("生育服务手册", aliases=["准生证"])
+    rebuild_index()
+    response = client.get(reverse("procedures:search"), {"q": "准生证"})
+    assert response.status_code == 200
+    assert [r.slug for r in response.context["results"]][:1] == [version.procedure.slug]
+
+
+@pytest.mark.parametrize("query", ["", "x" * 2000, "！！？？", "\x00\x07"])
+def test_the_search_page_answers_absurd_input_with_a_page(client, query):
+    response = client.get(reverse("procedures:search"), {"q": query})
+    assert response.status_code == 200

@@ -1,0 +1,568 @@
+"""The Chinese analyzer of search: pure functions from text to index terms and query units.
+
+Chinese is not split into words here. Text is folded (traditional to simplified, full-width to
+half-width, lower case) and cut into characters and bigrams, so that any one- or two-character
+word matches, and any longer word matches through its bigrams. Pinyin is computed from the text
+itself: syllable bigrams let a homophone typed by a pinyin input method (保帐 for 保障) and full
+pinyin without spaces (shebao) match; initials (sydj) match titles and aliases.
+
+Both sides use this one module: what the index stores and what a query looks for are made by
+the same functions, so they cannot drift apart.
+"""
+
+import dataclasses
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import opencc
+from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
+
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+")
+# A run of Chinese characters, or any one other character.
+CHUNK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[^\u3400-\u4dbf\u4e00-\u9fff]")
+# Longest initials n-gram indexed for titles and aliases: longer queries match through their
+# overlapping 5-grams.
+MAX_INITIALS_GRAM = 5
+PINYIN_PREFIX = "p_"
+INITIALS_PREFIX = "i_"
+
+# What a caller says around the name of the item: removed from queries before matching, so
+# that "转党员关系要带啥" looks for 转党员关系. Longest first wins where two overlap.
+FILLERS = frozenset(
+    [
+        *("请问", "问一下", "问下", "问问", "咨询一下", "想咨询", "咨询下", "我想问", "想问"),
+        *("想了解", "了解一下", "了解下", "麻烦", "您好", "你好", "谢谢", "好的"),
+        *("我想", "我要", "我们", "你们", "咱们", "他们", "我家", "我的", "你的", "俺", "自己的"),
+        *("怎么办", "怎么弄", "怎么样", "怎么", "怎样", "咋办", "咋弄", "咋整", "咋", "如何"),
+        *("为啥", "为什么", "哪里", "哪儿", "在哪", "去哪", "哪个", "哪些", "哪家"),
+        *("什么", "啥子", "什么样", "需要", "要带", "带啥", "带什么", "要带啥", "得带"),
+        *("拿什么", "要拿", "准备什么", "要准备", "交什么", "提供什么"),
+        *("可以", "能不能", "能否", "可不可以", "是不是", "有没有", "要不要", "行不行"),
+        *("能办", "可以办", "还能", "还可以", "多少钱", "多少", "多久", "几天", "多长时间"),
+        *("什么时候", "几点", "时间", "收费吗", "办理", "去办", "要办", "想办", "办个"),
+        *("办一个", "办一下", "来办", "帮我", "给我", "帮忙", "一个", "这个", "那个", "一下"),
+        *("的话", "现在", "还要", "还有", "然后", "就是", "应该", "准备", "手续", "流程"),
+        *("材料", "资料", "东西", "事情", "事儿", "情况", "知道", "告诉", "办事", "窗口"),
+        *("地方", "电话", "一般", "大概", "具体", "相关"),
+    ]
+)
+PARTICLES = frozenset("吗呢吧啊呀哦嘛啦么哈呐哇嗯噢喔的了我你您他她它咱啥想要得")
+
+# Pinyin matches of a homophone are good evidence but weaker than the characters themselves.
+HOMOPHONE_FACTOR = 0.75
+SYNONYM_FACTOR = 0.9
+# Abbreviations take characters from the words of a name (低保 for 最低生活保障, 社保 for 社会保险):
+# characters in order, at most this many apart, in a title or alias.
+SEQUENCE_GAP = 2
+SEQUENCE_FACTOR = 0.7
+
+
+# ---------------------------------------------------------------------------- folding
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """One character to one character, so that positions in folded text match the original."""
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0).lower()
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    table[0x3000] = " "
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200B, 0x200C, 0x200D, 0xFEFF]:
+        table[code] = " "
+    chars = [chr(code) for low, high in CJK_RANGES for code in range(low, high + 1)]
+    simplified = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    for original, converted in zip(chars, simplified, strict=True):
+        if converted != original and len(converted) == 1:
+            table[ord(original)] = converted
+    for code in range(0xF900, 0xFB00):
+        normal = unicodedata.normalize("NFKC", chr(code))
+        if len(normal) == 1:
+            table[code] = table.get(ord(normal), normal)
+    return table
+
+
+def fold(text: str) -> str:
+    """Simplified characters, half-width, lower case; the same length as `text`."""
+    return text.translate(_fold_table())
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in CJK_RANGES)
+
+
+def runs(folded: str) -> list[str]:
+    """Maximal runs of Chinese characters, and of latin letters or digits, in folded text."""
+    return RUN_RE.findall(folded)
+
+
+def chinese_runs(folded: str) -> list[str]:
+    return [run for run in runs(folded) if is_cjk(run[0])]
+
+
+# ---------------------------------------------------------------------------- pinyin
+
+
+@functools.cache
+def readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of a character, the most common first; () if it has none."""
+    if not is_cjk(char):
+        return ()
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda _: [[]])[0]
+    return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))
+
+
+@functools.lru_cache(maxsize=50_000)
+def contextual_pinyin(run: str) -> tuple[str, ...]:
+    """One reading per character of a Chinese run, chosen from the words around it (银行 hang)."""
+    syllables = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chunk: [""] * len(chunk))
+    if len(syllables) != len(run):
+        syllables = [next(iter(readings(char)), "") for char in run]
+    return tuple(s if s.isascii() and s.isalpha() else "" for s in syllables)
+
+
+def quick_pinyin(run: str) -> list[str]:
+    """The most common reading of each character: fast, for long text."""
+    return [next(iter(readings(char)), "") for char in run]
+
+
+@functools.cache
+def syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable, read from pypinyin's dictionary."""
+    found = set()
+    for value in pinyin_dict.values():
+        for marked in value.split(","):
+            plain = to_normal(marked)
+            if plain.isascii() and plain.isalpha() and (len(plain) > 1 or plain in "aoe"):
+                found.add(plain)
+    found -= {"hm", "hng", "ng", "m", "n"}
+    return frozenset(found)
+
+
+def split_pinyin(letters: str, *, limit: int = 2) -> list[list[str]]:
+    """Ways to read `letters` as whole syllables, fewest syllables first (xian before xi-an)."""
+    known = syllables()
+    best: list[list[list[str]]] = [[] for _ in range(len(letters) + 1)]
+    best[0] = [[]]
+    for end in range(1, len(letters) + 1):
+        found = []
+        for start in range(max(0, end - 6), end):
+            if best[start] and letters[start:end] in known:
+                found.extend(prefix + [letters[start:end]] for prefix in best[start])
+        found.sort(key=len)
+        best[end] = found[:limit]
+    return best[len(letters)]
+
+
+def pinyin_pair(first: str, second: str) -> str:
+    return f"{first}_{second}"
+
+
+def pinyin_terms(run_syllables: Sequence[str], *, unigrams: bool) -> set[str]:
+    terms = set()
+    for index, syllable in enumerate(run_syllables):
+        if not syllable:
+            continue
+        if unigrams:
+            terms.add(PINYIN_PREFIX + syllable)
+        following = run_syllables[index + 1] if index + 1 < len(run_syllables) else ""
+        if following:
+            terms.add(pinyin_pair(syllable, following))
+    return terms
+
+
+def initials_line(folded: str) -> str:
+    """One letter per character of a title: the initial of its reading, latin kept, else space."""
+    letters = []
+    for match in CHUNK_RE.finditer(folded):
+        chunk = match.group()
+        if is_cjk(chunk[0]):
+            letters.extend(s[:1] or " " for s in contextual_pinyin(chunk))
+        else:
+            letters.append(chunk if chunk.isascii() and chunk.isalnum() else " ")
+    return "".join(letters)
+
+
+def initials_terms(line: str) -> set[str]:
+    terms = set()
+    for word in line.split():
+        for size in range(2, MAX_INITIALS_GRAM + 1):
+            for start in range(len(word) - size + 1):
+                terms.add(INITIALS_PREFIX + word[start : start + size])
+    return terms
+
+
+def initials_query_terms(letters: str) -> list[str]:
+    size = min(len(letters), MAX_INITIALS_GRAM)
+    return [INITIALS_PREFIX + letters[i : i + size] for i in range(len(letters) - size + 1)]
+
+
+# ---------------------------------------------------------------------------- index terms
+
+
+def text_terms(
+    folded: str, *, unigrams: bool, homophones: bool = False, contextual: bool = False
+) -> set[str]:
+    """Index terms of folded text: Chinese bigrams (and characters), latin words, pinyin."""
+    terms: set[str] = set()
+    for run in runs(folded):
+        if not is_cjk(run[0]):
+            terms.add(run)
+            continue
+        if unigrams or len(run) == 1:
+            terms.update(run)
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+        if homophones:
+            reader = contextual_pinyin if contextual else quick_pinyin
+            terms |= pinyin_terms(reader(run), unigrams=unigrams)
+    return terms
+
+
+def head_terms(folded_lines: Iterable[str]) -> set[str]:
+    """Terms of a title or aliases: characters, bigrams, pinyin syllables and initials."""
+    terms: set[str] = set()
+    for line in folded_lines:
+        terms |= text_terms(line, unigrams=True)
+        terms |= syllable_terms(line_syllables(line))
+        terms |= initials_terms(initials_line(line))
+    return terms
+
+
+def line_syllables(folded_line: str) -> str:
+    """The reading of a title or alias, one syllable per character ("-" for anything else)."""
+    syllables = []
+    for match in CHUNK_RE.finditer(folded_line):
+        chunk = match.group()
+        if is_cjk(chunk[0]):
+            syllables.extend(s or "-" for s in contextual_pinyin(chunk))
+        else:
+            syllables.append("-")
+    return " ".join(syllables)
+
+
+def syllable_terms(syllable_line: str) -> set[str]:
+    """The pinyin terms of a line of syllables: each syllable, and each pair of neighbours."""
+    syllables = syllable_line.split()
+    terms = {PINYIN_PREFIX + s for s in syllables if s != "-"}
+    terms.update(pinyin_pair(a, b) for a, b in itertools.pairwise(syllables) if "-" not in (a, b))
+    return terms
+
+
+def material_pinyin(folded: str) -> str:
+    terms = text_terms(folded, unigrams=False, homophones=True)
+    return " ".join(sorted(term for term in terms if "_" in term))
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+@dataclasses.dataclass(frozen=True)
+class Alternative:
+    """One way a part of the query can appear in a document."""
+
+    # "text": folded substring; "pinyin": pinyin term; "initials": substring of the initials
+    # of a title; "word": latin word; "sequence", "pinyin_sequence", "initials_sequence": the
+    # characters, syllables or letters in order in a title, a few apart (低保 in 最低生活保障).
+    kind: str
+    value: str
+    factor: float = 1.0
+
+    def index_terms(self) -> tuple[str, ...]:
+        """Terms a document must all hold to match; () if the index cannot tell."""
+        if self.kind in ("pinyin", "word"):
+            return (self.value,)
+        if self.kind == "initials":
+            return tuple(initials_query_terms(self.value))
+        if self.kind == "sequence":
+            return tuple(self.value)
+        if self.kind == "pinyin_sequence":
+            return tuple(PINYIN_PREFIX + s for s in self.value.split("_"))
+        if self.kind == "initials_sequence":
+            return tuple(INITIALS_PREFIX + a + b for a, b in itertools.pairwise(self.value))
+        if len(self.value) <= 2:
+            return (self.value,)
+        return tuple(self.value[i : i + 2] for i in range(len(self.value) - 1))
+
+    @property
+    def in_names_only(self) -> bool:
+        return self.kind.endswith("sequence") or self.kind == "initials"
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """A part of the query that documents are scored on: matched by any of its alternatives."""
+
+    alternatives: tuple[Alternative, ...]
+    # Where in the query it stands: the first character, and how many (2 for a bigram).
+    start: int
+    size: int
+    # A lone character is weak evidence unless the query has nothing else around it.
+    weak: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.alternatives[0].value
+
+    @functools.cached_property
+    def by_factor(self) -> tuple[Alternative, ...]:
+        """The alternatives, most telling first."""
+        return tuple(sorted(self.alternatives, key=lambda a: -a.factor))
+
+    @property
+    def mask(self) -> int:
+        """The characters of the query it covers, one bit each."""
+        return ((1 << self.size) - 1) << self.start
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """One interpretation of the query (a latin word may be pinyin, initials, or itself)."""
+
+    units: tuple[Unit, ...]
+    # The Chinese content of the query with fillers removed, for title bonuses.
+    content: str
+    # Set when the query is pinyin or initials to compare with a title as a whole.
+    letters: str = ""
+    letters_kind: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryPlan:
+    folded: str
+    readings: tuple[Reading, ...]
+
+    def index_terms(self) -> set[str]:
+        return {
+            term
+            for reading in self.readings
+            for unit in reading.units
+            for alternative in unit.alternatives
+            for term in alternative.index_terms()
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(reading.units for reading in self.readings)
+
+
+def synonym_index(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Each word of each group (folded) to the other words of its groups."""
+    index: dict[str, list[str]] = {}
+    for group in groups:
+        words = list(dict.fromkeys(w for w in (fold(word).strip() for word in group) if w))
+        for word in words:
+            others = index.setdefault(word, [])
+            others.extend(w for w in words if w != word and w not in others)
+    return {word: tuple(others) for word, others in index.items() if others}
+
+
+def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, str]]:
+    """Cut folded text into ("word", synonym), ("filler", …) and ("text", …) pieces."""
+    longest = max((len(word) for word in synonyms), default=0)
+    longest_filler = max(len(word) for word in FILLERS)
+    position, pending = 0, []
+    while position < len(text):
+        word = _longest_at(text, position, synonyms, longest)
+        kind = "word"
+        if word is None:
+            word = _longest_at(text, position, FILLERS, longest_filler)
+            kind = "filler"
+        if word is None and text[position] in PARTICLES:
+            word = text[position]
+        if word is None:
+            pending.append(text[position])
+            position += 1
+            continue
+        if pending:
+            yield "text", "".join(pending)
+            pending = []
+        yield kind, word
+        position += len(word)
+    if pending:
+        yield "text", "".join(pending)
+
+
+def _longest_at(text: str, position: int, words, longest: int) -> str | None:
+    for size in range(min(longest, len(text) - position), 0, -1):
+        if text[position : position + size] in words:
+            return text[position : position + size]
+    return None
+
+
+def _char_units(segment: str, start: int, *, lone: bool) -> list[Unit]:
+    units = []
+    for index, char in enumerate(segment):
+        units.append(Unit((Alternative("text", char),), start + index, 1, weak=not lone))
+        if index + 1 < len(segment):
+            pair = segment[index : index + 2]
+            alternatives = [
+                Alternative("text", pair),
+                Alternative("sequence", pair, SEQUENCE_FACTOR),
+            ]
+            for first, second in itertools.product(readings(char), readings(segment[index + 1])):
+                alternatives.append(
+                    Alternative("pinyin", pinyin_pair(first, second), HOMOPHONE_FACTOR)
+                )
+            units.append(Unit(tuple(alternatives), start + index, 2))
+    return units
+
+
+def _word_unit(word: str, others: Sequence[str], start: int) -> Unit:
+    alternatives = _word_alternatives([word], 1.0) + _word_alternatives(others, SYNONYM_FACTOR)
+    return Unit(tuple(alternatives), start, len(word))
+
+
+def _word_alternatives(words: Iterable[str], factor: float) -> list[Alternative]:
+    """Words as written, then as abbreviated in a name (居民医保 in 城乡居民基本医疗保险)."""
+    written = [Alternative("text", word, factor) for word in words]
+    shortened = [
+        Alternative("sequence", word, factor * SEQUENCE_FACTOR) for word in words if len(word) > 1
+    ]
+    return written + shortened
+
+
+def _chinese_units(
+    run: str, synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> tuple[list[Unit], str]:
+    """Units of one run of Chinese text; `offset` is where its content starts in the query."""
+    units: list[Unit] = []
+    spans = list(_spans(run, synonyms))
+    position = offset
+    for index, (kind, piece) in enumerate(spans):
+        if kind == "word":
+            units.append(_word_unit(piece, synonyms[piece], position))
+            if len(piece) > 2:
+                # Its parts count where the word is not written whole (出生 of 刚出生).
+                units.extend(_char_units(piece, position, lone=False))
+        elif kind == "text":
+            # A character standing alone between fillers is the whole of what was said.
+            neighbours = spans[max(0, index - 1) : index] + spans[index + 1 : index + 2]
+            lone = len(piece) == 1 and all(k == "filler" for k, _ in neighbours)
+            units.extend(_char_units(piece, position, lone=lone))
+            units.extend(_sounded_synonyms(piece, synonyms, position))
+        if kind != "filler":
+            position += len(piece)
+            # The bigram across the edge of a synonym (退伍军人: 伍军) counts where it is written.
+            following = spans[index + 1] if index + 1 < len(spans) else ("filler", "")
+            if following[0] != "filler" and "word" in (kind, following[0]):
+                edge = Alternative("text", piece[-1] + following[1][0])
+                units.append(Unit((edge,), position - 1, 2))
+    return units, "".join(piece for kind, piece in spans if kind != "filler")
+
+
+def _pinyin_units(
+    syllable_list: list[str], synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[Unit]:
+    units = []
+    for index, (a, b) in enumerate(itertools.pairwise(syllable_list)):
+        alternatives = (
+            Alternative("pinyin", pinyin_pair(a, b)),
+            Alternative("pinyin_sequence", pinyin_pair(a, b), SEQUENCE_FACTOR),
+        )
+        units.append(Unit(alternatives, offset + index, 2))
+    if len(syllable_list) == 1:
+        units.append(Unit((Alternative("pinyin", PINYIN_PREFIX + syllable_list[0]),), offset, 1))
+    # Words of the synonym table spelled out in pinyin (wubaohu) stand for their characters.
+    spelled = _spelled_synonyms(frozenset(synonyms))
+    for start in range(len(syllable_list)):
+        for end in range(start + 2, len(syllable_list) + 1):
+            for word in spelled.get(tuple(syllable_list[start:end]), ()):
+                alternatives = _word_alternatives([word, *synonyms[word]], SYNONYM_FACTOR)
+                units.append(Unit(tuple(alternatives), offset + start, end - start))
+    return units
+
+
+def _sounded_synonyms(
+    piece: str, synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[Unit]:
+    """Words of the synonym table typed with a homophone (准生正 for 准生证)."""
+    units = []
+    sounds = [set(readings(char)) for char in piece]
+    by_first = _spelled_by_first_syllable(frozenset(synonyms))
+    for start, heard in enumerate(sounds):
+        for syllable in heard:
+            for syllable_list, words in by_first.get(syllable, ()):
+                size = len(syllable_list)
+                if start + size > len(piece):
+                    continue
+                if all(s in sounds[start + i] for i, s in enumerate(syllable_list)):
+                    group = [w for word in words for w in (word, *synonyms[word])]
+                    factor = HOMOPHONE_FACTOR * SYNONYM_FACTOR
+                    alternatives = _word_alternatives(group, factor)
+                    units.append(Unit(tuple(alternatives), offset + start, size))
+    return units
+
+
+@functools.lru_cache(maxsize=8)
+def _spelled_by_first_syllable(words: frozenset[str]) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for syllable_list, spelled in _spelled_synonyms(words).items():
+        found.setdefault(syllable_list[0], []).append((syllable_list, spelled))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _spelled_synonyms(words: frozenset[str]) -> dict[tuple[str, ...], list[str]]:
+    spelled: dict[tuple[str, ...], list[str]] = {}
+    for word in words:
+        if all(is_cjk(char) for char in word):
+            spelled.setdefault(tuple(contextual_pinyin(word)), []).append(word)
+    return spelled
+
+
+def _latin_readings(
+    words: list[str], synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[tuple[list[Unit], str, str]]:
+    """Ways to read the query's latin words: as full pinyin, as initials, or as themselves."""
+    letters = "".join(w for w in words if w.isalpha())
+    found: list[tuple[list[Unit], str, str]] = []
+    if letters:
+        for syllable_list in split_pinyin(letters):
+            units = _pinyin_units(syllable_list, synonyms, offset)
+            found.append((units, "".join(syllable_list), "pinyin"))
+        if 2 <= len(letters) <= 12:
+            alternatives = (
+                Alternative("initials", letters),
+                Alternative("initials_sequence", letters, SEQUENCE_FACTOR),
+            )
+            found.append(([Unit(alternatives, offset, len(letters))], letters, "initials"))
+    literal, position = [], offset
+    for word in words:
+        literal.append(Unit((Alternative("word", word),), position, len(word)))
+        position += len(word)
+    found.append((literal, "", ""))
+    return found
+
+
+def analyze_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> QueryPlan:
+    """What to look for: units of each reading of the query, filler words removed."""
+    synonyms = synonyms or {}
+    folded = fold(text)
+    chinese_units: list[Unit] = []
+    contents = []
+    latin_words = []
+    offset = 0
+    for run in runs(folded):
+        if is_cjk(run[0]):
+            units, content = _chinese_units(run, synonyms, offset)
+            chinese_units += units
+            contents.append(content)
+            offset += len(content)
+        else:
+            latin_words.append(run)
+    content = "".join(contents)
+    if not latin_words:
+        return QueryPlan(folded, (Reading(tuple(chinese_units), content),))
+    plans = [
+        Reading(tuple(chinese_units + units), content, letters, kind)
+        for units, letters, kind in _latin_readings(latin_words, synonyms, offset)
+    ]
+    return QueryPlan(folded, tuple(plans))

@@ -1,0 +1,208 @@
+// Live search: results while typing under every <form data-live-search> holding an
+// <input type="search" name="q">. Without JavaScript the form still submits as a plain GET.
+//
+// Keys: "/" anywhere (outside another field) focuses the first box; ↑ ↓ move through the
+// results; Enter opens the highlighted one (or submits the form if none is); Escape closes.
+// The endpoint is the attribute's value (data-live-search="/api/search"), else /api/search.
+// Results are untrusted text: they are put in the page with textContent, never as HTML.
+(function () {
+  "use strict";
+
+  const DEBOUNCE_MS = 120;
+  const LIMIT = 8;
+  const DEFAULT_ENDPOINT = "/api/search";
+  let boxes = 0;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Text with every occurrence of the matched words wrapped in <mark>.
+  function marked(tag, className, text, marks) {
+    const node = element(tag, className);
+    const lower = text.toLowerCase();
+    const ranges = [];
+    marks.forEach(function (mark) {
+      const needle = String(mark).toLowerCase();
+      if (!needle) return;
+      for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
+        ranges.push([at, at + needle.length]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    let position = 0;
+    ranges.forEach(function (range) {
+      const start = Math.max(range[0], position);
+      if (range[1] <= start) return;
+      if (start > position) node.append(text.slice(position, start));
+      node.append(element("mark", "", text.slice(start, range[1])));
+      position = range[1];
+    });
+    if (position < text.length) node.append(text.slice(position));
+    return node;
+  }
+
+  function isTyping(target) {
+    return target instanceof HTMLElement && (
+      target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].indexOf(target.tagName) >= 0
+    );
+  }
+
+  function setUp(form) {
+    const input = form.querySelector('input[type="search"][name="q"]');
+    if (!input || input.dataset.liveSearchReady) return;
+    input.dataset.liveSearchReady = "1";
+    const endpoint = form.getAttribute("data-live-search") || DEFAULT_ENDPOINT;
+    const listId = "live-results-" + (++boxes);
+    const list = element("ul", "live-results");
+    list.id = listId;
+    list.hidden = true;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "搜索结果");
+    const empty = element("p", "live-results live-results--empty", "没有找到匹配的事项。");
+    empty.hidden = true;
+    const status = element("p", "visually-hidden");
+    status.setAttribute("role", "status");
+    form.append(list, empty, status);
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listId);
+    input.setAttribute("aria-expanded", "false");
+
+    let timer = 0;
+    let request = null;
+    let results = [];
+    let active = -1;
+
+    function close() {
+      list.hidden = true;
+      empty.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      const options = list.querySelectorAll('[role="option"]');
+      active = index;
+      options.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      if (index >= 0 && options[index]) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function render(data, query) {
+      if (input.value.trim() !== query) return;
+      results = Array.isArray(data.results) ? data.results : [];
+      list.replaceChildren();
+      results.forEach(function (result, index) {
+        const marks = Array.isArray(result.marks) ? result.marks : [];
+        const option = element("li", "live-results__option");
+        option.id = listId + "-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        const link = element("a", "live-results__link");
+        link.href = result.url;
+        link.tabIndex = -1;
+        link.append(
+          marked("span", "live-results__title", String(result.title || ""), marks),
+          element("span", "live-results__category", String(result.category || ""))
+        );
+        if (result.snippet) {
+          link.append(marked("span", "live-results__snippet", String(result.snippet), marks));
+        }
+        option.append(link);
+        list.append(option);
+      });
+      active = -1;
+      list.hidden = results.length === 0;
+      empty.hidden = results.length !== 0;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      input.removeAttribute("aria-activedescendant");
+      status.textContent = results.length
+        ? "找到 " + results.length + " 个事项，用上下键选择。"
+        : "没有找到匹配的事项。";
+    }
+
+    function search(query) {
+      if (request) request.abort();
+      request = new AbortController();
+      const url = endpoint + "?" + new URLSearchParams({ q: query, limit: String(LIMIT) });
+      const options = { signal: request.signal, headers: { Accept: "application/json" } };
+      fetch(url, options)
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) { render(data, query); })
+        .catch(function (error) { if (error.name !== "AbortError") close(); });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      const query = input.value.trim();
+      if (!query) {
+        if (request) request.abort();
+        results = [];
+        close();
+        return;
+      }
+      timer = window.setTimeout(function () { search(query); }, DEBOUNCE_MS);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      if (event.isComposing) return;  // Keys belong to the input method while it composes.
+      const open = !list.hidden && results.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!results.length) return;
+        event.preventDefault();
+        if (!open) {
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+        }
+        // The box itself (-1) sits between the last result and the first.
+        const count = results.length;
+        if (event.key === "ArrowDown") highlight(active + 1 >= count ? -1 : active + 1);
+        else highlight(active - 1 < -1 ? count - 1 : active - 1);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        window.location.assign(results[active].url);
+      } else if (event.key === "Escape" && (open || !empty.hidden)) {
+        event.preventDefault();
+        close();
+      }
+    });
+
+    input.addEventListener("focus", function () {
+      if (results.length && input.value.trim()) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+    });
+
+    // Keep the focus in the box while a result is clicked.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+
+    form.addEventListener("focusout", function (event) {
+      if (!form.contains(event.relatedTarget)) close();
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) return;
+    const box = document.querySelector('form[data-live-search] input[type="search"][name="q"]');
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  document.querySelectorAll("form[data-live-search]").forEach(setUp);
+})();

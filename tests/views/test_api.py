@@ -1,0 +1,79 @@
+import pytest
+from django.urls import reverse
+
+from procedures.roles import WINDOW_STAFF
+from tests.factories import make_category, make_draft, make_published, make_user
+
+pytestmark = pytest.mark.django_db
+URL = reverse("procedures:api_search")
+
+
+def test_it_answers_results_in_the_documented_shape(client):
+    make_published("独生子女父母光荣证", category=make_category("计划生育", "ji-sheng"))
+    response = client.get(URL, {"q": "独生子女证"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == "独生子女证"
+    [result] = body["results"]
+    assert set(result) >= {"slug", "title", "category", "url", "snippet"}
+    assert result["slug"] == "du-sheng-zi-nv-fu-mu-guang-rong-zheng"
+    assert result["category"] == "计划生育"
+    assert result["url"] == reverse("procedures:detail", args=[result["slug"]])
+
+
+def test_it_never_answers_drafts(client):
+    make_draft("独生子女父母光荣证")
+    assert client.get(URL, {"q": "光荣证"}).json()["results"] == []
+
+
+def test_it_searches_internal_notes_for_staff_only(client):
+    make_published("生育服务手册", staff_notes="全员人口信息系统里核对")
+    assert client.get(URL, {"q": "全员人口信息系统"}).json()["results"] == []
+    client.force_login(make_user("window", WINDOW_STAFF))
+    assert len(client.get(URL, {"q": "全员人口信息系统"}).json()["results"]) == 1
+
+
+def test_it_never_shows_internal_notes_to_residents(client):
+    make_published("生育服务手册", staff_notes="内部：先查系统")
+    response = client.get(URL, {"q": "生育"})
+    assert "先查系统" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "？！。，", "\x00\x01\x1f", "\u200b\ufeff", "%", '"OR" NEAR(', "'; DROP --", "*"],
+)
+def test_it_answers_empty_or_absurd_queries_with_no_results(client, query):
+    make_published("生育服务手册")
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_it_refuses_an_overlong_query_with_a_message(client):
+    response = client.get(URL, {"q": "社保" * 1000})
+    assert response.status_code == 400
+    assert "太长" in response.json()["error"]
+
+
+def test_it_answers_a_query_without_q(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.json() == {"query": "", "results": []}
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "-1", "ten", "1.5"])
+def test_it_refuses_a_limit_out_of_bounds(client, limit):
+    response = client.get(URL, {"q": "社保", "limit": limit})
+    assert response.status_code == 400
+    assert "limit" in response.json()["error"]
+
+
+def test_it_keeps_to_the_limit(client):
+    for title in ("社保卡申领", "社保关系转移", "社保缴费登记"):
+        make_published(title)
+    assert len(client.get(URL, {"q": "社保", "limit": "2"}).json()["results"]) == 2
+
+
+def test_it_refuses_post(client):
+    assert client.post(URL, {"q": "社保"}).status_code == 405
