@@ -29,7 +29,9 @@ postgres:
 	pg_ctlcluster $$cluster start 2>/dev/null || true; \
 	for i in 1 2 3 4 5 6 7 8 9 10; do su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1 && break; sleep 1; done; \
 	su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'sopdesk'\"" | grep -q 1 || \
-		su postgres -c "psql -qc \"CREATE ROLE sopdesk LOGIN CREATEDB PASSWORD 'sopdesk'\""
+		su postgres -c "psql -qc \"CREATE ROLE sopdesk LOGIN CREATEDB PASSWORD 'sopdesk'\""; \
+	su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'sopdesk'\"" | grep -q 1 || \
+		su postgres -c "createdb -O sopdesk sopdesk"
 
 system-packages:
 	@command -v dpkg-query >/dev/null || { echo "Not a Debian system: install $(SYSTEM_PACKAGES) by hand."; exit 0; }; \

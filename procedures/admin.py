@@ -212,10 +212,21 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 by=request.user,
             )
         except ProcedureError as error:
+            request.draft_save_refused = True
             messages.error(request, str(error))
 
     def construct_change_message(self, request, form, formsets, add=False):
         return "保存草稿"
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "draft_save_refused", False):
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        """A save refused by the publishing service reopens the draft, with only its error."""
+        if getattr(request, "draft_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 def _ordered_rows(formset) -> list[dict]:

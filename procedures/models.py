@@ -247,6 +247,8 @@ class ProcedureVersion(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        if self.is_draft:  # a draft has no number and no public page: editors preview it
+            return reverse("procedures:preview", args=[self.pk])
         return reverse("procedures:version", args=[self.procedure.slug, self.number])
 
     def delete(self, *args, **kwargs):

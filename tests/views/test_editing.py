@@ -228,3 +228,26 @@ def test_changing_aliases_in_the_admin_updates_the_procedure_not_its_versions(cl
         7,
     )
     assert version.procedure.versions.count() == 1
+
+
+def test_a_save_refused_by_the_service_shows_only_the_error(client, version, monkeypatch):
+    """The draft can change between the form's check and the save: the service has the last word."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.messages import get_messages
+
+    from procedures.exceptions import StaleDraft
+
+    def refuse(*args, **kwargs):
+        raise StaleDraft("草稿刚刚被他人保存。")
+
+    login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    data = admin_post_data(client, draft)
+    monkeypatch.setattr(publishing, "save_draft", refuse)
+    response = client.post(draft_admin_url(draft), dict(data, fee="被拒绝的修改"))
+    assert response.url == draft_admin_url(draft)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert texts == ["草稿刚刚被他人保存。"]
+    assert not LogEntry.objects.exists()
+    draft.refresh_from_db()
+    assert draft.fee == ""
