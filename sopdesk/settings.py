@@ -128,6 +128,20 @@ STORAGES = {
     },
 }
 
+# With DEBUG off Django mails errors to ADMINS and prints nothing; under gunicorn we want every
+# server error's traceback in the service log instead.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "procedures": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
