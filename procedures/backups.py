@@ -99,10 +99,17 @@ class BackupSummary:
 def create_backup(path: str | Path) -> BackupSummary:
     """Write the database content and the media files to the archive `path` (.tar.gz)."""
     path = Path(path)
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        # Publishing locks a procedure's row first: holding them all, nothing is published or
-        # edited while the rows are read (on SQLite the transaction alone is a snapshot).
-        list(Procedure.objects.select_for_update().values_list("pk", flat=True))
+        if snapshot:
+            # Every table as of one instant, without holding editors up (must come first).
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        else:
+            # Inside a caller's transaction: publishing locks a procedure's row first, so
+            # holding them all keeps publishes out while the rows are read. (SQLite's
+            # IMMEDIATE transaction is a snapshot by itself.)
+            list(Procedure.objects.select_for_update().values_list("pk", flat=True))
         rows = _serialize()
         migrations = _migration_state()
     data = json.dumps(rows, cls=_ExactJSONEncoder, ensure_ascii=False).encode()
