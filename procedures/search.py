@@ -46,7 +46,7 @@ from procedures.models import (
 # Longer input is refused by the API; the engine reads at most this much of a query.
 MAX_QUERY_LENGTH = 100
 # Candidates taken from each full-text query (names, then text), then scored here.
-CANDIDATES = 25
+CANDIDATES = 20
 # Where a query part is found, relative to the title.
 BOOSTS = {"title": 1.0, "alias": 0.9, "materials": 0.45, "body": 0.2, "internal": 0.15}
 BOOST_ORDER = tuple(BOOSTS.values())
@@ -638,18 +638,15 @@ class Document:
         syllables = row["head_pinyin"].split("\n")
         self.title_syllables = syllables[0]
         self.alias_syllables = "\n".join(syllables[1:])
-        self.title_pinyin = analyzer.syllable_terms(syllables[0])
-        self.alias_pinyin = set().union(*(analyzer.syllable_terms(s) for s in syllables[1:]))
         initials = row["head_initials"].split("\n")
         self.title_initials = initials[0]
         self.alias_initials = "\n".join(initials[1:])
         self.materials = row["materials"]
-        self.materials_pinyin = set(row["materials_pinyin"].split())
+        self._materials_pinyin = row["materials_pinyin"]
         self.body = row["body"]
         self.internal = row.get("internal", "")
         # The fields in the order of BOOSTS, for each way of matching.
         self.texts = (self.title, self.alias_text, self.materials, self.body, self.internal)
-        self.pinyin = (self.title_pinyin, self.alias_pinyin, self.materials_pinyin)
         self.syllables = (self.title_syllables, self.alias_syllables)
         self.initials = (self.title_initials, self.alias_initials)
         # Titles and aliases as a query in pinyin or initials is compared with them.
@@ -657,6 +654,16 @@ class Document:
             "pinyin": ["".join(s for s in line.split() if s != "-") for line in syllables],
             "initials": [line.replace(" ", "") for line in initials],
         }
+
+    @functools.cached_property
+    def pinyin(self) -> tuple[set[str], set[str], set[str]]:
+        """Pinyin terms of the title, the aliases and the materials (read when first needed)."""
+        aliases = (analyzer.syllable_terms(s) for s in self.alias_syllables.split("\n"))
+        return (
+            analyzer.syllable_terms(self.title_syllables),
+            set().union(*aliases),
+            set(self._materials_pinyin.split()),
+        )
 
     def best(self, alternative: analyzer.Alternative) -> float:
         """The boost of the best field holding `alternative`; 0 if none does."""

@@ -166,17 +166,8 @@ def pinyin_pair(first: str, second: str) -> str:
     return f"{first}_{second}"
 
 
-def pinyin_terms(run_syllables: Sequence[str], *, unigrams: bool) -> set[str]:
-    terms = set()
-    for index, syllable in enumerate(run_syllables):
-        if not syllable:
-            continue
-        if unigrams:
-            terms.add(PINYIN_PREFIX + syllable)
-        following = run_syllables[index + 1] if index + 1 < len(run_syllables) else ""
-        if following:
-            terms.add(pinyin_pair(syllable, following))
-    return terms
+def pinyin_pairs(run_syllables: Sequence[str]) -> set[str]:
+    return {pinyin_pair(a, b) for a, b in itertools.pairwise(run_syllables) if a and b}
 
 
 def initials_line(folded: str) -> str:
@@ -208,10 +199,8 @@ def initials_query_terms(letters: str) -> list[str]:
 # ---------------------------------------------------------------------------- index terms
 
 
-def text_terms(
-    folded: str, *, unigrams: bool, homophones: bool = False, contextual: bool = False
-) -> set[str]:
-    """Index terms of folded text: Chinese bigrams (and characters), latin words, pinyin."""
+def text_terms(folded: str, *, unigrams: bool, homophones: bool = False) -> set[str]:
+    """Index terms of folded text: Chinese bigrams (and characters), latin words, pinyin pairs."""
     terms: set[str] = set()
     for run in runs(folded):
         if not is_cjk(run[0]):
@@ -221,8 +210,7 @@ def text_terms(
             terms.update(run)
         terms.update(run[i : i + 2] for i in range(len(run) - 1))
         if homophones:
-            reader = contextual_pinyin if contextual else quick_pinyin
-            terms |= pinyin_terms(reader(run), unigrams=unigrams)
+            terms |= pinyin_pairs(quick_pinyin(run))
     return terms
 
 
@@ -276,7 +264,7 @@ class Alternative:
     factor: float = 1.0
 
     def index_terms(self) -> tuple[str, ...]:
-        """Terms a document must all hold to match; () if the index cannot tell."""
+        """Terms a document must all hold to match (for letters a few apart: any pair of them)."""
         if self.kind in ("pinyin", "word"):
             return (self.value,)
         if self.kind == "initials":
@@ -316,7 +304,7 @@ class Unit:
         """The alternatives, most telling first."""
         return tuple(sorted(self.alternatives, key=lambda a: -a.factor))
 
-    @property
+    @functools.cached_property
     def mask(self) -> int:
         """The characters of the query it covers, one bit each."""
         return ((1 << self.size) - 1) << self.start
