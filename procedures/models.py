@@ -540,3 +540,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for a while to slow down password guessing (see throttling.py)."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"
