@@ -530,6 +530,7 @@ def _within_budget(clauses: list, frequencies: Frequencies, *, head: bool) -> li
     The engine scores every entry a group matches, so a group in half the library costs far
     more than it tells; the rarest groups are always kept.
     """
+
     def count(clause):
         return frequencies.of_all(clause, head_only=head)
 

@@ -269,8 +269,10 @@ def test_the_right_procedure_comes_first(capsys):
         for kind, count in kinds.items():
             print(f"{kind:<13} {count:7} {first[kind] / count:6.0%} {top3[kind] / count:7.0%}")
         total = len(QUERIES)
-        print(f"{'all':<13} {total:7} {sum(first.values()) / total:6.1%}"
-              f" {sum(top3.values()) / total:7.1%}")
+        print(
+            f"{'all':<13} {total:7} {sum(first.values()) / total:6.1%}"
+            f" {sum(top3.values()) / total:7.1%}"
+        )
         print("\n".join(misses))
     assert sum(first.values()) / len(QUERIES) >= FIRST_THRESHOLD
     assert sum(top3.values()) / len(QUERIES) >= TOP3_THRESHOLD
