@@ -1,7 +1,5 @@
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 - the real-browser fixtures
-
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
