@@ -55,17 +55,16 @@ demo: setup
 	$(BIN)/python manage.py load_demo_library
 	$(BIN)/python manage.py ensure_demo_users
 
+# The demo runs with DEBUG on (Django's error pages, media served by runserver).
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style: gunicorn workers, DEBUG off, static files from WhiteNoise. Set SECRET_KEY,
 # DATABASE_URL, ALLOWED_HOSTS, SITE_URL in the environment, and HTTPS=true behind TLS; without
-# SECRET_KEY one is generated once into var/secret_key.
+# SECRET_KEY the settings generate one once into var/secret_key.
 WORKERS ?= 4
 serve: demo
-	@test -n "$$SECRET_KEY" || test -s var/secret_key || \
-		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
-	export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DEBUG=false HTTPS="$${HTTPS:-false}"; \
+	export DEBUG=false HTTPS="$${HTTPS:-false}"; \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	exec $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --timeout 60

@@ -91,7 +91,7 @@ def page_count(pdf: bytes) -> int:
 
 
 def bench(version, *, large: bool) -> None:
-    from procedures.handouts import handout_pdf
+    from handouts.pdf import handout_pdf
 
     started = time.perf_counter()
     pdf = handout_pdf(version, large=large)

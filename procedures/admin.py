@@ -15,13 +15,10 @@ from procedures.models import (
     PARTS,
     AuditEvent,
     Category,
-    HallSettings,
     Material,
     Procedure,
     ProcedureVersion,
-    SearchMiss,
     Step,
-    Synonym,
 )
 
 admin.site.site_header = "办事指南 · 管理"
@@ -255,42 +252,4 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(HallSettings)
-class HallSettingsAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "phone"]
-
-    def has_add_permission(self, request):
-        return not HallSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# ---------------------------------------------------------------------------- search
-
-
-@admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
-    """Words residents use for what the guides call otherwise; search treats a group alike."""
-
-    list_display = ["words", "note", "updated_at"]
-    search_fields = ["words", "note"]
-
-
-@admin.register(SearchMiss)
-class SearchMissAdmin(admin.ModelAdmin):
-    """Queries that found nothing, most frequent first: each is a missing alias or synonym."""
-
-    list_display = ["query", "count", "last_seen", "first_seen"]
-    search_fields = ["query"]
-    ordering = ["-count", "-last_seen"]
-    readonly_fields = ["query", "count", "first_seen", "last_seen"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

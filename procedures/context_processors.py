@@ -1,11 +1,11 @@
-from procedures.models import HallSettings
+from django.http import HttpRequest
+
 from procedures.roles import can_edit, sees_internal_notes
 
 
-def hall(request) -> dict:
-    """The hall's name for every page header, and what the visitor may see."""
+def roles(request: HttpRequest) -> dict:
+    """What the visitor may see and do, for every page."""
     return {
-        "hall": HallSettings.load(),
         "show_internal": sees_internal_notes(request.user),
         "can_edit": can_edit(request.user),
     }

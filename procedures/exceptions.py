@@ -32,7 +32,3 @@ class ImportFormatError(ProcedureError):
         self.problems = problems
         self.rejected = rejected  # how many procedures (or unreadable files) the problems cover
         super().__init__("\n".join(problems))
-
-
-class HandoutFontMissing(RuntimeError):
-    """The Chinese font handouts are set in is not installed: printing would give empty boxes."""

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from procedures import publishing, search
+from procedures import publishing, signals
 from procedures.exceptions import ImportFormatError
 from procedures.library_format import (
     FAQRecord,
@@ -60,8 +60,9 @@ def import_library(
     if problems:
         raise ImportFormatError(problems, rejected=len(rejected))
     summary = ImportSummary()
-    # Indexing once at the end, in batches, is several times faster than once per publish.
-    with transaction.atomic(), search.deferred_indexing():
+    # Receivers (search) hear of all the procedures once, at the end: several times faster
+    # than once per publish.
+    with transaction.atomic(), signals.batched():
         for done, record in enumerate(records, start=1):
             _import_record(
                 record, existing.get(record.slug), publish=publish, by=by, summary=summary
@@ -109,7 +110,8 @@ def _record_problems(record: ProcedureRecord) -> Iterable[str]:
     for related_name, model, fields in PARTS:
         for index, part in enumerate(getattr(record, related_name), start=1):
             row = model(**{field: getattr(part, field) for field in fields})
-            yield from _validation_messages(row, f"{related_name}[{index}].", exclude=["version"])
+            prefix = f"{related_name}[{index}]."
+            yield from _validation_messages(row, prefix, exclude=["version", "kind"])
 
 
 def _validation_messages(instance, prefix: str, *, exclude: list[str]) -> Iterable[str]:
@@ -213,7 +215,10 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
         change_summary=version.change_summary,
         effective_from=version.effective_from,
         materials=tuple(
-            MaterialRecord(**{f: getattr(m, f) for f in _fields(MaterialRecord)})
+            MaterialRecord(
+                **{f: getattr(m, f) for f in _fields(MaterialRecord) if f != "kind"},
+                kind=m.kind.name if m.kind.name != m.name else "",
+            )
             for m in version.materials.all()
         ),
         steps=tuple(
@@ -241,7 +246,9 @@ def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Pat
             ProcedureVersion.objects.filter(pk__in=ids[start : start + 500])
             .select_related("procedure__category")
             .prefetch_related(
-                Prefetch("materials", Material.objects.order_by("position", "pk")),
+                Prefetch(
+                    "materials", Material.objects.select_related("kind").order_by("position", "pk")
+                ),
                 Prefetch("steps", Step.objects.order_by("position", "pk")),
                 Prefetch("faqs", FAQ.objects.order_by("position", "pk")),
             )

@@ -66,6 +66,7 @@ PROCEDURE_KEYS = (
 @dataclasses.dataclass(frozen=True)
 class MaterialRecord:
     name: str
+    kind: str = ""  # the catalogue's name for it, when the name differs (户口本 → 居民户口簿)
     form: str = "original"
     copies: int = 1
     required: bool = True
@@ -343,7 +344,7 @@ def _material(item: Any, field: str, problems: _Problems) -> MaterialRecord | No
     texts = _mapping(
         item,
         field,
-        ("name", "condition", "note"),
+        ("name", "kind", "condition", "note"),
         problems,
         other_keys=("form", "copies", "required"),
     )

@@ -6,10 +6,8 @@ A published version is a record of what residents were told; it never changes. V
 """
 
 import datetime
-import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -278,6 +276,9 @@ class VersionPart(models.Model):
 
     position = models.PositiveIntegerField("顺序", default=0)
 
+    # Kept by a draft's copy besides the content fields (PARTS): which thing a row is.
+    identity_fields: tuple[str, ...] = ()
+
     objects = VersionPartQuerySet.as_manager()
 
     class Meta:
@@ -323,6 +324,41 @@ class Step(VersionPart):
         return self.title
 
 
+class MaterialKind(models.Model):
+    """A kind of document residents bring (居民身份证, 户口簿): one identity for every procedure.
+
+    A version's material row points to its kind and keeps its own wording, form, copies and
+    condition: renaming a kind never changes what a version on record printed.
+    """
+
+    name = models.CharField("材料名称", max_length=200, unique=True)
+    aliases = models.JSONField(
+        "别名", default=list, blank=True, help_text="同一种材料的其他叫法，如“身份证”。"
+    )
+    issuer = models.CharField("出具单位", max_length=200, blank=True)
+    electronic = models.BooleanField(
+        "可电子核验", default=False, help_text="窗口能通过电子证照等方式核验，居民可不带原件。"
+    )
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "材料目录"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="material_kind_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:material_kind", args=[self.pk])
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
 class Material(VersionPart):
     class Form(models.TextChoices):
         ORIGINAL = "original", "原件"
@@ -333,7 +369,15 @@ class Material(VersionPart):
     version = models.ForeignKey(
         ProcedureVersion, on_delete=models.CASCADE, related_name="materials", verbose_name="版本"
     )
-    name = models.CharField("材料名称", max_length=200)
+    identity_fields = ("kind_id",)
+    kind = models.ForeignKey(
+        MaterialKind,
+        on_delete=models.PROTECT,
+        related_name="materials",
+        verbose_name="材料目录",
+        help_text="这是哪一种材料；不选时按材料名称匹配目录，目录里没有就新建。",
+    )
+    name = models.CharField("材料名称", max_length=200, help_text="本版告知居民的写法。")
     form = models.CharField("形式", max_length=20, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveIntegerField("份数", default=1)
     required = models.BooleanField("必需", default=True, help_text="不勾选表示“按情形”提交。")
@@ -425,132 +469,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.version_label}"
-
-
-class HallSettings(models.Model):
-    """The service hall printed at the top of every handout; one row, edited in the admin."""
-
-    name = models.CharField("服务中心名称", max_length=100, default="幸福街道社区事务受理服务中心")
-    address = models.CharField("地址", max_length=200, default="幸福路 88 号")
-    hours = models.CharField(
-        "办公时间", max_length=200, default="周一至周五 9:00—17:00；周六上午 9:00—12:00"
-    )
-    phone = models.CharField("咨询电话", max_length=100, default="021-5555 0100")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "服务中心信息"
-
-    def __str__(self) -> str:
-        return self.name
-
-    @classmethod
-    def load(cls) -> "HallSettings":
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
-
-
-class DailyViews(models.Model):
-    """How often a procedure's page was opened on a day: feeds 高频事项 on the home page."""
-
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="daily_views")
-    day = models.DateField("日期")
-    count = models.PositiveIntegerField("浏览次数", default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "浏览统计"
-        constraints = [
-            models.UniqueConstraint(fields=["procedure", "day"], name="one_view_count_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.procedure_id} {self.day}: {self.count}"
-
-
-class Synonym(models.Model):
-    """Words residents and guides use for one thing (退伍 = 退役): search treats them alike."""
-
-    words = models.CharField(
-        "同义词",
-        max_length=200,
-        unique=True,
-        help_text="两个或更多的词，用空格、逗号或顿号分开，如：退伍 退役 复员。",
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "搜索同义词"
-        ordering = ["words"]
-
-    def __str__(self) -> str:
-        return self.words
-
-    def word_list(self) -> list[str]:
-        return [word for word in re.split(r"[\s,，、;；/|=]+", self.words) if word]
-
-    def clean(self) -> None:
-        if len(set(self.word_list())) < 2:
-            raise ValidationError({"words": "至少填写两个不同的词。"})
-
-
-class SearchMiss(models.Model):
-    """A query that found nothing: editors add an alias or a synonym for the frequent ones."""
-
-    query = models.CharField("搜索词", max_length=100, unique=True)
-    count = models.PositiveIntegerField("次数", default=0)
-    first_seen = models.DateTimeField("首次", auto_now_add=True)
-    last_seen = models.DateTimeField("最近", default=timezone.now)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "未找到的搜索"
-        ordering = ["-count", "-last_seen"]
-
-    def __str__(self) -> str:
-        return f"{self.query}（{self.count} 次）"
-
-
-class SearchEntry(models.Model):
-    """A version in the search index, folded for scoring; written by `procedures.search` only.
-
-    The full-text tables beside it (SQLite FTS5, PostgreSQL tsvector) are keyed by the same
-    version id. Versions in force today or later are indexed; the query keeps the one whose
-    window holds today, so a version dated in the future comes into force with no job running.
-    """
-
-    version = models.OneToOneField(
-        ProcedureVersion, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
-    valid_from = models.DateField("生效日")
-    valid_until = models.DateField("失效日", null=True, help_text="下一版施行之日；空表示仍施行。")
-    title = models.CharField("事项名称", max_length=200)
-    head = models.TextField("名称与俗称", help_text="折叠后：第一行名称，其后每行一个俗称。")
-    head_pinyin = models.TextField("名称拼音", blank=True)
-    head_initials = models.TextField("名称首字母", blank=True)
-    materials = models.TextField("材料", blank=True)
-    materials_pinyin = models.TextField("材料拼音", blank=True)
-    body = models.TextField("正文", blank=True)
-    internal = models.TextField("内部备注", blank=True)
-    # The text as written, piece by piece (alias, material, step, FAQ…), to cut snippets from.
-    snippets = models.JSONField("摘要来源", default=list, blank=True)
-    internal_snippets = models.JSONField("内部摘要来源", default=list, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "搜索索引"
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class LoginFailure(models.Model):
-    """A failed login, kept for a while to slow down password guessing (see throttling.py)."""
-
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    username = models.CharField("用户名", max_length=150, db_index=True)
-    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True, db_index=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "登录失败记录"
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

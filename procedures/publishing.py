@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from procedures import search, signals
+from procedures import catalogue, signals
 from procedures.exceptions import (
     DraftExists,
     NotADraft,
@@ -25,6 +25,7 @@ from procedures.models import (
     VERSION_CONTENT_FIELDS,
     AuditEvent,
     Category,
+    Material,
     Procedure,
     ProcedureVersion,
 )
@@ -100,8 +101,9 @@ def create_draft(
     )
     draft.save()
     for related_name, model, fields in PARTS:
+        copied = (*fields, *model.identity_fields)
         model.objects.bulk_create(
-            model(version=draft, position=part.position, **{f: getattr(part, f) for f in fields})
+            model(version=draft, position=part.position, **{f: getattr(part, f) for f in copied})
             for part in getattr(source, related_name).all()
         )
     _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by, f"基于第 {source.number} 版")
@@ -120,7 +122,8 @@ def save_draft(
     """Write an editor's changes to a draft, refusing them if the draft changed meanwhile.
 
     `content` holds version fields (content fields, `change_summary`, `effective_from`);
-    `parts` maps "materials" / "steps" / "faqs" to the complete new list, in order.
+    `parts` maps "materials" / "steps" / "faqs" to the complete new list, in order. A material
+    row may name its `kind` (a MaterialKind, or a name); without one it is matched by name.
     """
     _lock(draft.procedure_id)
     fresh = _fresh_draft(draft)
@@ -142,13 +145,18 @@ def save_draft(
         if parts is None or related_name not in parts:
             continue
         getattr(fresh, related_name).all().delete()
+        given = parts[related_name]
+        if model is Material:
+            given = catalogue.attach_kinds(given)
+        written = (*fields, *model.identity_fields)
         rows = [
-            model(version=fresh, position=index, **{f: row[f] for f in fields if f in row})
-            for index, row in enumerate(parts[related_name], start=1)
+            model(version=fresh, position=index, **{f: row[f] for f in written if f in row})
+            for index, row in enumerate(given, start=1)
         ]
         for row in rows:
-            # Constraint checks would cost a query per row; the database enforces them anyway.
-            row.full_clean(exclude=["version"], validate_constraints=False)
+            # Constraint and foreign key checks would cost a query per row; the database enforces
+            # them anyway, and the catalogue has just found or made each kind.
+            row.full_clean(exclude=["version", "kind"], validate_constraints=False)
         model.objects.bulk_create(rows)
     _record(AuditEvent.Action.DRAFT_SAVED, fresh.procedure, fresh, by)
     return fresh
@@ -180,7 +188,7 @@ def publish_version(
     draft.save()
     procedure.latest_version = draft
     procedure.save(update_fields=["latest_version"])
-    search.index_procedure(procedure)
+    signals.notify_changed([procedure.pk])
     _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
     transaction.on_commit(
         lambda: signals.version_published.send(sender=ProcedureVersion, version=draft)
@@ -219,7 +227,7 @@ def update_procedure_details(
         setattr(procedure, name, new[name])
     procedure.full_clean()
     procedure.save(update_fields=[name.removesuffix("_id") for name in changed])
-    search.index_procedure(procedure)
+    signals.notify_changed([procedure.pk])
     _record(AuditEvent.Action.DETAILS_CHANGED, procedure, None, by, "、".join(changed))
     return True
 
@@ -233,7 +241,7 @@ def retire_procedure(procedure: Procedure, *, by: User, reason: str) -> Procedur
     procedure.retired_at = timezone.now()
     procedure.retired_reason = reason.strip()
     procedure.save(update_fields=["retired_at", "retired_reason"])
-    search.index_procedure(procedure)
+    signals.notify_changed([procedure.pk])
     _record(AuditEvent.Action.RETIRED, procedure, None, by, reason)
     return procedure
 

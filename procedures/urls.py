@@ -1,25 +1,16 @@
 from django.urls import path
 
-from procedures.views import api, editing, handouts, public
+from procedures.views import editing, public
 
 app_name = "procedures"
 
 urlpatterns = [
-    path("api/search", api.search, name="api_search"),
-    path("", public.home, name="home"),
-    path("search/", public.search, name="search"),
     path("categories/<slug:slug>/", public.category, name="category"),
     path("procedures/<slug:slug>/", public.detail, name="detail"),
     path("procedures/<slug:slug>/versions/", public.history, name="history"),
     path("procedures/<slug:slug>/versions/<int:number>/", public.version_detail, name="version"),
     path("procedures/<slug:slug>/diff/", public.compare, name="compare"),
     path("procedures/<slug:slug>/diff/<int:a>/<int:b>/", public.diff, name="diff"),
-    path("procedures/<slug:slug>/handout.pdf", handouts.current_handout, name="handout"),
-    path(
-        "procedures/<slug:slug>/versions/<int:number>/handout.pdf",
-        handouts.version_handout,
-        name="version_handout",
-    ),
     path("edit/procedures/<int:pk>/new-draft/", editing.new_draft, name="new_draft"),
     path("edit/drafts/<int:pk>/publish/", editing.publish, name="publish"),
     path("edit/drafts/<int:pk>/discard/", editing.discard, name="discard"),

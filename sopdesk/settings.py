@@ -1,11 +1,12 @@
 """SOPDesk settings. Everything a deployment changes comes from the environment."""
 
+import contextlib
+import datetime
 import os
+import secrets
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from sopdesk.database_url import parse_database_url
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SOPDESK_VAR_DIR", BASE_DIR / "var"))
@@ -22,12 +23,25 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_flag("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Off unless asked for: `make run` asks for it (the demo); tests and `make serve` do not.
+DEBUG = env_flag("DEBUG", False)
+
+
+
+def secret_key() -> str:
+    """SECRET_KEY from the environment, or one generated once into var/secret_key."""
+    if key := os.environ.get("SECRET_KEY", ""):
+        return key
+    stored = VAR_DIR / "secret_key"
+    if not stored.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError), open(stored, "x") as new:
+            os.chmod(stored, 0o600)
+            new.write(secrets.token_urlsafe(50))
+    return stored.read_text().strip()
+
+
+SECRET_KEY = secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 # Absolute address of the public site, used in QR codes on printed handouts.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -40,7 +54,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "markdownx",
+    "axes",
+    # The library core first: the apps below use it, it uses none of them.
     "procedures",
+    "search",
+    "hall",
+    "handouts",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sopdesk.urls"
@@ -69,25 +91,67 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "procedures.context_processors.hall",
+                "procedures.context_processors.roles",
+                "hall.context_processors.hall",
             ],
         },
     },
 ]
 
 DATABASES = {
-    "default": parse_database_url(
+    "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sopdesk.sqlite3'}",
-        base_dir=BASE_DIR,
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers queue for the lock instead of failing with "database is locked", and
+        # readers never block the writer (WAL).
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON;",
+    }
     # A file, not :memory:, so that tests with several threads share one real database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sopdesk.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Slows password guessing: see procedures/throttling.py.
-AUTHENTICATION_BACKENDS = ["procedures.throttling.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused even the right password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): 5 failures for one username, or 20 from one address, within
+# 15 minutes lock that username or that address (not the pair) until the failures are 15
+# minutes old. Behind a reverse proxy every window shares the proxy's address, so the client's
+# address is read from X-Forwarded-For, trusting exactly AXES_PROXY_COUNT proxies in front.
+AXES_HANDLER = "sopdesk.lockout.HallLockoutHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_IP_FAILURE_LIMIT = 20
+# The order matters to HallLockoutHandler: username first, then address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Keep failures only while they count (axes deletes them once older than the cool-off), and
+# no endless log of successful logins.
+AXES_DISABLE_ACCESS_LOG = True
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# ipware counts the proxies that wrote X-Forwarded-For before the last one, whose own address
+# is REMOTE_ADDR: the client is the address the nearest trusted proxy saw. What a client
+# writes into the header itself is never believed.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+# Not strict: a header with more entries than proxies (a client wrote its own) still yields
+# the address the trusted proxy appended, instead of falling back to the proxy's address, which
+# would let one guesser's failures count against the whole hall.
+IPWARE_STRICT = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -110,7 +174,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Served over HTTPS (directly or behind a proxy that sets X-Forwarded-Proto): secure cookies,
 # HSTS and a redirect from http. Off by default so `make run` works on http://127.0.0.1.
-HTTPS = env_flag("HTTPS", not DEBUG)
+HTTPS = env_flag("HTTPS", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS and env_flag("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS

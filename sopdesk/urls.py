@@ -12,6 +12,9 @@ urlpatterns = [
     # at the paths its editor script calls.
     path("markdownx/markdownify/", editing.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editing.image_upload, name="markdownx_upload"),
+    path("", include("hall.urls")),
+    path("", include("search.urls")),
+    path("", include("handouts.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

@@ -14,18 +14,12 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from backups.archive import BackupError, create_backup, restore_backup
+from hall.models import DailyViews, HallSettings
 from procedures import publishing
-from procedures.backups import BackupError, create_backup, restore_backup
-from procedures.models import (
-    DailyViews,
-    HallSettings,
-    Procedure,
-    ProcedureVersion,
-    SearchMiss,
-    Step,
-    Synonym,
-)
+from procedures.models import Procedure, ProcedureVersion, Step
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
+from search.models import SearchMiss, Synonym
 from tests.factories import make_category, make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from procedures import handouts
-from procedures.exceptions import HandoutFontMissing
-from procedures.models import HallSettings
+from hall.models import HallSettings
+from handouts.pdf import HandoutFontMissing
+from handouts import pdf as handouts
 from tests.factories import make_draft, make_published, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -258,7 +258,7 @@ def test_the_font_check_finds_installed_fonts_only():
 def test_the_current_handout_answers_a_pdf(client):
     version = typical()
 
-    response = client.get(reverse("procedures:handout", args=[version.procedure.slug]))
+    response = client.get(reverse("handouts:current", args=[version.procedure.slug]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -269,7 +269,7 @@ def test_an_earlier_version_answers_its_own_pdf(client, tmp_path):
     first = typical()
     publish_change(first, effective_from=datetime.date(2024, 6, 1), title="生育服务手册（新）")
 
-    response = client.get(reverse("procedures:version_handout", args=[first.procedure.slug, 1]))
+    response = client.get(reverse("handouts:version", args=[first.procedure.slug, 1]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -279,7 +279,7 @@ def test_an_earlier_version_answers_its_own_pdf(client, tmp_path):
 def test_large_print_is_asked_for_with_large_1(client):
     version = typical()
 
-    url = reverse("procedures:handout", args=[version.procedure.slug])
+    url = reverse("handouts:current", args=[version.procedure.slug])
 
     response = client.get(url, {"large": 1})
 
@@ -307,7 +307,7 @@ def test_without_the_chinese_font_the_view_answers_503_with_the_reason(client, m
     monkeypatch.setattr(handouts, "_font_installed", lambda family: False)
     version = typical()
 
-    response = client.get(reverse("procedures:handout", args=[version.procedure.slug]))
+    response = client.get(reverse("handouts:current", args=[version.procedure.slug]))
 
     assert response.status_code == 503
     assert "请安装 fonts-noto-cjk" in response.content.decode()

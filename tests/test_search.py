@@ -6,9 +6,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from procedures import publishing, search
-from procedures.models import SearchEntry, SearchMiss, Synonym
+from procedures import publishing
+from search import engine as search
 from procedures.roles import EDITORS, WINDOW_STAFF
+from search.models import SearchEntry, SearchMiss, Synonym
 from tests.factories import make_category, make_draft, make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,7 @@ def test_editors_see_the_most_frequent_misses_first(client):
     SearchMiss.objects.create(query="婚姻登记", count=2)
     SearchMiss.objects.create(query="养狗证", count=9)
     client.force_login(make_user("editor", EDITORS, is_staff=True))
-    response = client.get(reverse("admin:procedures_searchmiss_changelist"))
+    response = client.get(reverse("admin:search_searchmiss_changelist"))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.index("养狗证") < page.index("婚姻登记")
@@ -252,7 +253,7 @@ def test_editors_see_the_most_frequent_misses_first(client):
 def test_editors_may_add_synonyms(client):
     client.force_login(make_user("editor", EDITORS, is_staff=True))
     response = client.post(
-        reverse("admin:procedures_synonym_add"), {"words": "养狗证 犬只登记", "note": ""}
+        reverse("admin:search_synonym_add"), {"words": "养狗证 犬只登记", "note": ""}
     )
     assert response.status_code == 302
     assert Synonym.objects.get(words="养狗证 犬只登记").word_list() == ["养狗证", "犬只登记"]
@@ -260,6 +261,6 @@ def test_editors_may_add_synonyms(client):
 
 def test_a_synonym_needs_two_words(client):
     client.force_login(make_user("editor", EDITORS, is_staff=True))
-    response = client.post(reverse("admin:procedures_synonym_add"), {"words": "养狗证"})
+    response = client.post(reverse("admin:search_synonym_add"), {"words": "养狗证"})
     assert response.status_code == 200
     assert "至少填写两个不同的词" in response.content.decode()

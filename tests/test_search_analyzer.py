@@ -1,4 +1,4 @@
-from procedures import search_analyzer as analyzer
+from search import analyzer
 
 
 def units_of(query: str, synonyms=None, reading: int = 0) -> list[str]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from procedures.search import search
+from search.engine import search
 
 FIRST_THRESHOLD = 0.95
 TOP3_THRESHOLD = 0.99

@@ -13,6 +13,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdef",
     "ALLOWED_HOSTS": "hall.example.cn",
+    "HTTPS": "true",
 }
 
 
@@ -29,10 +30,23 @@ def manage(*args, **env):
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", DEBUG="false", SECRET_KEY="")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_without_a_secret_key_one_is_generated_once_and_kept_private(tmp_path):
+    def key() -> str:
+        code = "from django.conf import settings; print(settings.SECRET_KEY)"
+        result = manage("shell", "-c", code, SECRET_KEY="", SOPDESK_VAR_DIR=str(tmp_path))
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    first = key()
+    assert len(first) >= 50
+    assert key() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_debug_is_off_unless_asked_for():
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    assert manage("shell", "-c", code, DEBUG="").stdout.split()[-1] == "False"
+    assert manage("shell", "-c", code, DEBUG="true").stdout.split()[-1] == "True"
 
 
 def test_check_deploy_is_clean_under_production_settings():

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from procedures import publishing
-from procedures.checklists import checklist_text
 from procedures.exceptions import ProcedureError
 from procedures.forms import PublishForm
 from procedures.models import Procedure, ProcedureVersion
@@ -85,7 +84,6 @@ def preview(request, pk: int):
             "preview": True,
             "in_force": True,
             "show_internal": as_staff,
-            "checklist": checklist_text(draft),
         },
     )
 

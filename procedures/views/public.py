@@ -1,50 +1,20 @@
 """Pages anyone may read: published, in-force content; internal notes only for staff."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from procedures.checklists import checklist_text
+from procedures import signals
 from procedures.diffs import compare_versions
 from procedures.models import Category, Procedure, ProcedureVersion
 from procedures.roles import sees_internal_notes
-from procedures.search import search as run_search
-from procedures.tracking import most_viewed, recently_viewed, record_view
-from procedures.views.api import MAX_QUERY_CHARS
 from procedures.views.lookups import (
     current_version_or_404,
     public_procedure_or_404,
     published_version_or_404,
 )
-
-
-@require_GET
-def home(request):
-    public = Procedure.objects.public().values("pk")
-    categories = (
-        Category.objects.annotate(count=Count("procedures", filter=Q(procedures__in=public)))
-        .filter(count__gt=0)
-        .order_by("position", "name")
-    )  # Meta.ordering is dropped by GROUP BY
-    recently_changed = (
-        ProcedureVersion.objects.on_record()
-        .filter(number__gt=1, procedure__retired_at__isnull=True)
-        .select_related("procedure")
-        .order_by("-published_at")[:8]
-    )
-    return render(
-        request,
-        "procedures/home.html",
-        {
-            "categories": categories,
-            "popular": most_viewed(),
-            "recently_changed": recently_changed,
-            "recent": recently_viewed(request.session) if request.user.is_authenticated else [],
-        },
-    )
 
 
 @require_GET
@@ -60,7 +30,7 @@ def category(request, slug: str):
 def detail(request, slug: str):
     procedure = public_procedure_or_404(slug)
     version = current_version_or_404(procedure)
-    record_view(procedure, request.session if request.user.is_authenticated else None)
+    signals.procedure_viewed.send(sender=Procedure, procedure=procedure, request=request)
     return render(
         request,
         "procedures/detail.html",
@@ -71,7 +41,6 @@ def detail(request, slug: str):
             "upcoming": procedure.upcoming_version(),
             "neighbours": _neighbours(procedure),
             "call_mode": request.GET.get("view") == "call" and sees_internal_notes(request.user),
-            "checklist": checklist_text(version),
         },
     )
 
@@ -90,7 +59,6 @@ def version_detail(request, slug: str, number: int):
             "in_force": current is not None and current.pk == version.pk,
             "not_yet": version.effective_from > timezone.localdate(),
             "current": current,
-            "checklist": checklist_text(version),
         },
     )
 
@@ -143,23 +111,6 @@ def diff(request, slug: str, a: int, b: int):
             "numbers": procedure.versions.on_record()
             .values_list("number", flat=True)
             .order_by("number"),
-        },
-    )
-
-
-@require_GET
-def search(request):
-    """Search results as a page: what the box shows without JavaScript, or on Enter."""
-    query = request.GET.get("q", "").strip()
-    error = f"搜索词太长：请不超过 {MAX_QUERY_CHARS} 个字。" if len(query) > MAX_QUERY_CHARS else ""
-    results = run_search(query, user=request.user, limit=30) if query and not error else []
-    return render(
-        request,
-        "procedures/search.html",
-        {
-            "query": query[:MAX_QUERY_CHARS],
-            "results": results,
-            "error": error,
         },
     )
 

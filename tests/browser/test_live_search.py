@@ -1,6 +1,6 @@
 import pytest
 
-from procedures.search import rebuild_index
+from search.engine import rebuild_index
 from tests.factories import make_category, make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

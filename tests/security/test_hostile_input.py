@@ -22,17 +22,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from hall.models import HallSettings
 from procedures import publishing
 from procedures.models import (
     VERSION_CONTENT_FIELDS,
     AuditEvent,
     Category,
-    HallSettings,
     Procedure,
     ProcedureVersion,
-    SearchEntry,
 )
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
+from search.models import SearchEntry
 from tests.factories import make_published, make_user
 from tests.security.payloads import PAYLOADS
 from tests.views.test_editing import admin_post_data
@@ -315,7 +315,7 @@ def pages(library: Library, who: People) -> list[tuple[Client, str]]:
         reverse("procedures:diff", args=[slug, v1.number, v2.number]),
         reverse("procedures:diff", args=[slug, v2.number, v3.number]),
     ]
-    public.append(reverse("procedures:search") + "?" + urlencode({"q": ALIAS}))
+    public.append(reverse("search:results") + "?" + urlencode({"q": ALIAS}))
     staff = [*public, reverse("procedures:detail", args=[slug]) + "?view=call"]
     editing = [
         reverse("procedures:preview", args=[draft.pk]),
@@ -370,7 +370,7 @@ def test_search_results_carry_hostile_text_as_plain_strings(payload):
     hostile_version(payload)
     who = people()
     for client in (who.anonymous, who.window):
-        response = client.get(reverse("procedures:api_search"), {"q": ALIAS})
+        response = client.get(reverse("search:api"), {"q": ALIAS})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -383,7 +383,7 @@ def test_search_results_carry_hostile_text_as_plain_strings(payload):
 @pytest.mark.parametrize("payload", each_payload())
 def test_a_hostile_search_query_is_answered_with_json(client, payload):
     make_published(aliases=[ALIAS])
-    response = client.get(reverse("procedures:api_search"), {"q": payload})
+    response = client.get(reverse("search:api"), {"q": payload})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json()["query"] == payload.strip()
@@ -392,14 +392,14 @@ def test_a_hostile_search_query_is_answered_with_json(client, payload):
 @pytest.mark.parametrize("payload", each_payload())
 def test_the_search_page_shows_a_hostile_query_as_text(client, payload):
     make_published(aliases=[ALIAS])
-    assert_inert(client.get(reverse("procedures:search"), {"q": payload}), payload)
+    assert_inert(client.get(reverse("search:results"), {"q": payload}), payload)
 
 
 @pytest.mark.parametrize("payload", each_payload())
 def test_a_hostile_query_that_found_nothing_is_listed_inert_for_editors(client, payload):
-    client.get(reverse("procedures:api_search"), {"q": payload})
+    client.get(reverse("search:api"), {"q": payload})
     client.force_login(make_user("editor", EDITORS, is_staff=True))
-    response = client.get(reverse("admin:procedures_searchmiss_changelist"))
+    response = client.get(reverse("admin:search_searchmiss_changelist"))
     assert response.status_code == 200
     assert executable_markup(response.content.decode()) == []
 
@@ -478,7 +478,7 @@ def test_hostile_text_from_an_import_file_renders_inert(tmp_path, payload):
         assert_inert(client.get(url), payload.strip())
     category = who.anonymous.get(procedure.category.get_absolute_url())
     assert_inert(category, payload, shown=procedure.category.name)
-    [result] = who.anonymous.get(reverse("procedures:api_search"), {"q": ALIAS}).json()["results"]
+    [result] = who.anonymous.get(reverse("search:api"), {"q": ALIAS}).json()["results"]
     assert result["title"] == payload.strip()
 
 
@@ -498,7 +498,7 @@ def pdf_text(pdf: bytes) -> str:
 @pytest.mark.parametrize("payload", each_payload())
 def test_handouts_print_hostile_text_as_inert_text(client, payload):
     hostile_version(payload)
-    response = client.get(reverse("procedures:handout", args=["xss"]))
+    response = client.get(reverse("handouts:current", args=["xss"]))
     assert response.status_code == 200
     pdf = response.content
     text = squeezed(pdf_text(pdf))

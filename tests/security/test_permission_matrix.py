@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,16 +24,11 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from PIL import Image
 
+from hall.models import HallSettings
 from procedures import publishing
-from procedures.models import (
-    AuditEvent,
-    HallSettings,
-    Procedure,
-    ProcedureVersion,
-    SearchMiss,
-    Synonym,
-)
+from procedures.models import AuditEvent, Procedure, ProcedureVersion
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
+from search.models import SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +58,17 @@ EDITING = (DENIED, DENIED, OK, OK)
 # Every URL that is not one of a model's admin pages: name (or route, if unnamed) → who gets what.
 MATRIX = {
     # Public pages, handouts and search: anyone; staff see more on them, never less.
-    "procedures:home": Row(GET, *PUBLIC),
-    "procedures:search": Row(GET, *PUBLIC),
-    "procedures:api_search": Row(GET, *PUBLIC),
+    "hall:home": Row(GET, *PUBLIC),
+    "search:results": Row(GET, *PUBLIC),
+    "search:api": Row(GET, *PUBLIC),
     "procedures:category": Row(GET, *PUBLIC),
     "procedures:detail": Row(GET, *PUBLIC),
     "procedures:history": Row(GET, *PUBLIC),
     "procedures:version": Row(GET, *PUBLIC),
     "procedures:compare": Row(GET, *PUBLIC),
     "procedures:diff": Row(GET, *PUBLIC),
-    "procedures:handout": Row(GET, *PUBLIC),
-    "procedures:version_handout": Row(GET, *PUBLIC),
+    "handouts:current": Row(GET, *PUBLIC),
+    "handouts:version": Row(GET, *PUBLIC),
     # Editing: editors and publishers; publishing: publishers only.
     "procedures:new_draft": Row(POST, *EDITING),
     "procedures:preview": Row(GET, *EDITING),
@@ -123,9 +119,13 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     # Versions: drafts are made from a procedure (新建草稿) and discarded by the service.
     "procedures.procedureversion": (VIEW, VIEW),
     "procedures.auditevent": (NOTHING, VIEW),
-    "procedures.hallsettings": (NOTHING, NOTHING),
-    "procedures.synonym": (VIEW | {"add", "delete"}, VIEW | {"add", "delete"}),
-    "procedures.searchmiss": (VIEW, VIEW | {"delete"}),
+    "hall.hallsettings": (NOTHING, NOTHING),
+    "search.synonym": (VIEW | {"add", "delete"}, VIEW | {"add", "delete"}),
+    "search.searchmiss": (VIEW, VIEW | {"delete"}),
+    # Login failures (django-axes): superusers only.
+    "axes.accessattempt": (NOTHING, NOTHING),
+    "axes.accesslog": (NOTHING, NOTHING),
+    "axes.accessfailurelog": (NOTHING, NOTHING),
 }
 
 # ---------------------------------------------------------------------------- the URLs
@@ -237,9 +237,16 @@ def library() -> Library:
         "procedures.procedure": v1.procedure,
         "procedures.procedureversion": draft,
         "procedures.auditevent": AuditEvent.objects.first(),
-        "procedures.hallsettings": HallSettings.load(),
-        "procedures.synonym": Synonym.objects.create(words="准生证 生育登记"),
-        "procedures.searchmiss": SearchMiss.objects.create(query="办准生证"),
+        "hall.hallsettings": HallSettings.load(),
+        "search.synonym": Synonym.objects.create(words="准生证 生育登记"),
+        "search.searchmiss": SearchMiss.objects.create(query="办准生证"),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="guess", ip_address="10.0.0.9", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="guess", ip_address="10.0.0.9"),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="guess", ip_address="10.0.0.9"
+        ),
     }
     procedure = Procedure.objects.get(pk=v1.procedure_id)
     return Library(procedure, [v1, v2], draft, users, admin_objects)
@@ -288,8 +295,8 @@ def path_for(endpoint: Endpoint, library: Library) -> str:
 
 QUERIES = {
     "procedures:compare": {"a": 1, "b": 2},
-    "procedures:search": {"q": "生育"},
-    "procedures:api_search": {"q": "生育"},
+    "search:results": {"q": "生育"},
+    "search:api": {"q": "生育"},
 }
 
 
@@ -345,7 +352,7 @@ def test_the_matrix_lists_only_urls_that_exist():
 
 def test_the_matrix_covers_the_admin_and_the_api():
     keys = {endpoint.key for endpoint in ENDPOINTS}
-    assert {"admin:index", "procedures:api_search", "procedures:diff", "procedures:handout"} <= keys
+    assert {"admin:index", "search:api", "procedures:diff", "handouts:current"} <= keys
     assert "admin:procedures_procedureversion_change" in keys
 
 
@@ -357,24 +364,24 @@ STAFF_TOOLS = {"复制清单", "通话模式"}
 def public_pages(library: Library) -> list[str]:
     slug = library.procedure.slug
     return [
-        reverse("procedures:home"),
+        reverse("hall:home"),
         reverse("procedures:category", args=[library.procedure.category.slug]),
         reverse("procedures:detail", args=[slug]),
         reverse("procedures:history", args=[slug]),
         reverse("procedures:version", args=[slug, 1]),
         reverse("procedures:version", args=[slug, 2]),
         reverse("procedures:diff", args=[slug, 1, 2]),
-        reverse("procedures:search") + "?q=生育服务手册",
+        reverse("search:results") + "?q=生育服务手册",
     ]
 
 
 def handouts(library: Library) -> list[str]:
     slug = library.procedure.slug
     return [
-        reverse("procedures:handout", args=[slug]),
-        reverse("procedures:handout", args=[slug]) + "?large=1",
-        reverse("procedures:version_handout", args=[slug, 1]),
-        reverse("procedures:version_handout", args=[slug, 2]),
+        reverse("handouts:current", args=[slug]),
+        reverse("handouts:current", args=[slug]) + "?large=1",
+        reverse("handouts:version", args=[slug, 1]),
+        reverse("handouts:version", args=[slug, 2]),
     ]
 
 
@@ -383,7 +390,7 @@ SEARCHES = ("生育服务手册", "准生证", "核对居住证", "先查婚育�
 
 
 def search_answers(client: Client) -> str:
-    url = reverse("procedures:api_search")
+    url = reverse("search:api")
     return "\n".join(client.get(url, {"q": q}).content.decode() for q in SEARCHES)
 
 
@@ -396,7 +403,7 @@ def everything_shown(client: Client, library: Library) -> str:
     """The text of every public page, handout and search answer, as this client gets them."""
     texts = []
     call_mode = reverse("procedures:detail", args=[library.procedure.slug]) + "?view=call"
-    searches = [reverse("procedures:search") + f"?q={q}" for q in SEARCHES]
+    searches = [reverse("search:results") + f"?q={q}" for q in SEARCHES]
     for url in [*public_pages(library), call_mode, *searches]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -422,7 +429,7 @@ def test_window_staff_see_internal_notes_but_never_drafts(library):
     for note in INTERNAL:
         assert note in shown, note
     assert DRAFT_TEXT not in shown and DRAFT_INTERNAL not in shown
-    handout = client.get(reverse("procedures:handout", args=[library.procedure.slug]))
+    handout = client.get(reverse("handouts:current", args=[library.procedure.slug]))
     assert not any(note in pdf_text(handout.content) for note in INTERNAL)
 
 
@@ -475,13 +482,13 @@ def draft_urls(library: Library, draft_only: Procedure) -> list[str]:
     slug, number = library.procedure.slug, 3
     return [
         reverse("procedures:version", args=[slug, number]),
-        reverse("procedures:version_handout", args=[slug, number]),
+        reverse("handouts:version", args=[slug, number]),
         reverse("procedures:diff", args=[slug, 2, number]),
         reverse("procedures:detail", args=[draft_only.slug]),
         reverse("procedures:history", args=[draft_only.slug]),
         reverse("procedures:version", args=[draft_only.slug, 1]),
-        reverse("procedures:handout", args=[draft_only.slug]),
-        reverse("procedures:version_handout", args=[draft_only.slug, 1]),
+        reverse("handouts:current", args=[draft_only.slug]),
+        reverse("handouts:version", args=[draft_only.slug, 1]),
         reverse("procedures:compare", args=[draft_only.slug]) + "?a=1&b=2",
     ]
 

@@ -5,7 +5,7 @@ from procedures.roles import WINDOW_STAFF
 from tests.factories import make_category, make_draft, make_published, make_user
 
 pytestmark = pytest.mark.django_db
-URL = reverse("procedures:api_search")
+URL = reverse("search:api")
 
 
 def test_it_answers_results_in_the_documented_shape(client):

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from backups.archive import BackupError, create_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "把所有事项的全部版本、用户和用户组、上传的图片备份到一个 .tar.gz 文件。"
+        "存下的告知单 PDF 不备份：需要时会重新生成。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", type=Path, help="备份文件，如 sopdesk-2025-06-01.tar.gz")
+
+    def handle(self, *args, out: Path, **options):
+        try:
+            summary = create_backup(out)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"已备份到 {out}：{summary.describe()}")

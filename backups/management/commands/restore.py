@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from backups.archive import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "用 manage.py backup 写出的备份替换数据库的全部内容（事项、版本、用户、用户组）"
+        "和上传的图片。先检查整个备份，有任何问题就什么都不改。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive", type=Path, help="manage.py backup 写出的 .tar.gz 文件")
+        parser.add_argument(
+            "--yes",
+            "--force",
+            dest="replace",
+            action="store_true",
+            help="数据库里已有事项或用户时，确认删除它们、换成备份的内容",
+        )
+
+    def handle(self, *args, archive: Path, replace: bool, **options):
+        try:
+            summary = restore_backup(archive, replace=replace)
+        except BackupError as error:
+            raise CommandError(f"{error}\n本次没有恢复任何内容，数据库和图片都没有改动。") from None
+        created = timezone.localtime(summary.created_at).strftime("%Y-%m-%d %H:%M")
+        self.stdout.write(f"已恢复 {created} 的备份：{summary.describe()}")
+        self.stdout.write("搜索索引已重建；告知单会在下次打印时重新生成。")

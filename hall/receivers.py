@@ -1,0 +1,13 @@
+"""The hall counts the procedure pages the library shows (高频事项, 我最近查看)."""
+
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from hall.tracking import record_view
+from procedures import signals
+from procedures.models import Procedure
+
+
+@receiver(signals.procedure_viewed, dispatch_uid="hall.count_view")
+def count_view(sender, *, procedure: Procedure, request: HttpRequest, **kwargs) -> None:
+    record_view(procedure, request.session if request.user.is_authenticated else None)

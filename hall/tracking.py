@@ -1,0 +1,44 @@
+"""What staff and residents open: daily view counts (高频事项) and a staff member's recent list."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from hall.models import DailyViews
+from procedures.models import Procedure
+
+RECENT_KEY = "recently_viewed"
+RECENT_LENGTH = 8
+
+
+def record_view(procedure: Procedure, session=None) -> None:
+    """Count one view today; remember it in the session's recent list when there is one."""
+    today = timezone.localdate()
+    updated = DailyViews.objects.filter(procedure=procedure, day=today).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                DailyViews.objects.create(procedure=procedure, day=today, count=1)
+        except IntegrityError:  # another request created today's row first
+            DailyViews.objects.filter(procedure=procedure, day=today).update(count=F("count") + 1)
+    if session is not None:
+        recent = [slug for slug in session.get(RECENT_KEY, []) if slug != procedure.slug]
+        session[RECENT_KEY] = [procedure.slug, *recent][:RECENT_LENGTH]
+
+
+def most_viewed(*, days: int = 30, limit: int = 10) -> list[Procedure]:
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    return list(
+        Procedure.objects.public()
+        .filter(daily_views__day__gt=since)
+        .annotate(views=Sum("daily_views__count"))
+        .order_by("-views", "slug")[:limit]
+    )
+
+
+def recently_viewed(session) -> list[Procedure]:
+    slugs = session.get(RECENT_KEY, [])
+    found = {p.slug: p for p in Procedure.objects.public().filter(slug__in=slugs)}
+    return [found[slug] for slug in slugs if slug in found]

@@ -1,0 +1,35 @@
+"""The hall's front page: its 条线, what staff open most, and what changed lately."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from hall.tracking import most_viewed, recently_viewed
+from procedures.models import Category, Procedure, ProcedureVersion
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    public = Procedure.objects.public().values("pk")
+    categories = (
+        Category.objects.annotate(count=Count("procedures", filter=Q(procedures__in=public)))
+        .filter(count__gt=0)
+        .order_by("position", "name")
+    )  # Meta.ordering is dropped by GROUP BY
+    recently_changed = (
+        ProcedureVersion.objects.on_record()
+        .filter(number__gt=1, procedure__retired_at__isnull=True)
+        .select_related("procedure")
+        .order_by("-published_at")[:8]
+    )
+    return render(
+        request,
+        "hall/home.html",
+        {
+            "categories": categories,
+            "popular": most_viewed(),
+            "recently_changed": recently_changed,
+            "recent": recently_viewed(request.session) if request.user.is_authenticated else [],
+        },
+    )

@@ -1,0 +1,181 @@
+"""Handouts (一次性告知单): a version printed on A4 for residents to take home.
+
+A version on record never changes, so each PDF is generated once and then served from
+`default_storage`, shared by every worker. The storage key names the version and the variant,
+plus a hash of everything else the page prints that can change: the hall's details, the site
+address in the QR code, the layout, and the printed date (打印日期). Each day's first request
+for a handout therefore renders it again, and older files of that version are removed.
+"""
+
+import base64
+import datetime
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML, URLFetcher
+from weasyprint.text.ffi import ffi, fontconfig
+
+from hall.models import HallSettings
+from procedures.models import ProcedureVersion
+
+# Bump when handouts/templates/handouts/handout.html changes, so stored PDFs are printed anew.
+HANDOUT_LAYOUT_VERSION = 1
+FONT_FAMILY = "Noto Sans CJK SC"
+STORAGE_DIR = "handouts"
+
+
+class HandoutFontMissing(RuntimeError):
+    """The Chinese font handouts are set in is not installed: printing would give empty boxes."""
+
+
+def handout_pdf(version: ProcedureVersion, *, large: bool = False) -> bytes:
+    """The handout of `version`: from storage if printed today already, else rendered."""
+    hall = HallSettings.load()
+    today = timezone.localdate()
+    if version.is_draft:  # a draft still changes: never store it
+        return render_handout(version, large=large, hall=hall, printed_on=today)
+    key = storage_key(version, large=large, hall=hall, printed_on=today)
+    try:
+        with default_storage.open(key, "rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        pass
+    pdf = render_handout(version, large=large, hall=hall, printed_on=today)
+    _store(key, pdf)
+    _remove_older_files(key)
+    return pdf
+
+
+def render_handout(
+    version: ProcedureVersion,
+    *,
+    large: bool = False,
+    hall: HallSettings | None = None,
+    printed_on: datetime.date | None = None,
+) -> bytes:
+    """Render the handout as PDF bytes; refuses to print when the Chinese font is missing."""
+    check_cjk_font()
+    hall = hall or HallSettings.load()
+    html = render_to_string(
+        "handouts/handout.html",
+        {
+            "version": version,
+            "materials": list(version.materials.all()),
+            "steps": list(version.steps.all()),
+            "hall": hall,
+            "contacts": _contacts(version, hall),
+            "printed_on": printed_on or timezone.localdate(),
+            "qr_code": _qr_data_uri(public_page_url(version)),
+            "large": large,
+            "font_family": FONT_FAMILY,
+        },
+    )
+    # Only the inline QR code is fetched: a worker must not call the network (or its own site).
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def storage_key(
+    version: ProcedureVersion, *, large: bool, hall: HallSettings, printed_on: datetime.date
+) -> str:
+    printed = [
+        HANDOUT_LAYOUT_VERSION,
+        settings.SITE_URL,
+        hall.name,
+        hall.address,
+        hall.hours,
+        hall.phone,
+        printed_on.isoformat(),
+    ]
+    digest = hashlib.sha256(json.dumps(printed, ensure_ascii=False).encode()).hexdigest()[:12]
+    variant = "large" if large else "standard"
+    return f"{STORAGE_DIR}/{version.pk}-v{version.number}/{variant}-{digest}.pdf"
+
+
+def public_page_url(version: ProcedureVersion) -> str:
+    """The live page of the procedure: an old handout's QR code leads to today's rules."""
+    return settings.SITE_URL + version.procedure.get_absolute_url()
+
+
+def check_cjk_font() -> None:
+    if not _font_installed(FONT_FAMILY):
+        raise HandoutFontMissing(f"未找到中文字体 {FONT_FAMILY}，请安装 fonts-noto-cjk")
+
+
+@functools.cache
+def _font_installed(family: str) -> bool:
+    """Ask fontconfig, as WeasyPrint will, whether `family` itself or only a substitute is there.
+
+    Without it, text would come out in whatever font fontconfig falls back to, or as empty boxes.
+    """
+    pattern = fontconfig.FcPatternCreate()
+    try:
+        fontconfig.FcPatternAddString(pattern, b"family", family.encode())
+        fontconfig.FcConfigSubstitute(ffi.NULL, pattern, fontconfig.FcMatchPattern)
+        fontconfig.FcDefaultSubstitute(pattern)
+        match = fontconfig.FcFontMatch(ffi.NULL, pattern, ffi.new("FcResult *"))
+    finally:
+        fontconfig.FcPatternDestroy(pattern)
+    if match == ffi.NULL:
+        return False
+    try:
+        name = ffi.new("FcChar8 **")
+        found = fontconfig.FcPatternGetString(match, b"family", 0, name)
+        return found == fontconfig.FcResultMatch and ffi.string(name[0]).decode() == family
+    finally:
+        fontconfig.FcPatternDestroy(match)
+
+
+def _contacts(version: ProcedureVersion, hall: HallSettings) -> list[tuple[str, str]]:
+    """Where, when and whom to call: the version's own details, else the hall's."""
+    rows = [
+        ("办理部门", version.department or hall.name),
+        ("办理地点", version.location or hall.address),
+        ("办理时间", version.hours or hall.hours),
+        ("咨询电话", version.phone or hall.phone),
+        ("办理时限", version.time_limit),
+        ("收费", version.fee),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def _qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=0)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _store(key: str, pdf: bytes) -> None:
+    """Write so that a concurrent request never reads a half-written file."""
+    try:
+        path = Path(default_storage.path(key))
+    except NotImplementedError:  # object stores publish an upload only once it is complete
+        default_storage.save(key, ContentFile(pdf))
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(handle, "wb") as part:
+        part.write(pdf)
+        part.flush()
+        os.fsync(part.fileno())
+    os.chmod(temporary, getattr(default_storage, "file_permissions_mode", None) or 0o644)
+    os.replace(temporary, path)
+
+
+def _remove_older_files(key: str) -> None:
+    """Drop this version's files of the same variant printed on other days or settings."""
+    directory, name = key.rsplit("/", 1)
+    variant = name.split("-", 1)[0]
+    for other in default_storage.listdir(directory)[1]:
+        if other != name and other.startswith(f"{variant}-") and other.endswith(".pdf"):
+            default_storage.delete(f"{directory}/{other}")

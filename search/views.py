@@ -1,0 +1,68 @@
+"""Search as JSON (the live search boxes and outside tools) and as a results page."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from search.engine import search as run_search
+
+MAX_QUERY_CHARS = 200
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+
+
+@require_GET
+def api(request: HttpRequest) -> JsonResponse:
+    query = request.GET.get("q", "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        message = f"搜索词太长：请不超过 {MAX_QUERY_CHARS} 个字。"
+        return _bad_request(query[:MAX_QUERY_CHARS], message)
+    try:
+        limit = int(request.GET.get("limit", DEFAULT_LIMIT))
+    except ValueError:
+        return _bad_request(query, "limit 必须是整数。")
+    if not 1 <= limit <= MAX_LIMIT:
+        return _bad_request(query, f"limit 必须在 1 到 {MAX_LIMIT} 之间。")
+    results = run_search(query, user=request.user, limit=limit)
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    "slug": r.slug,
+                    "title": r.title,
+                    "category": r.category,
+                    "url": r.url,
+                    "snippet": r.snippet,
+                    "marks": list(r.marks),
+                }
+                for r in results
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    """Search results as a page: what the box shows without JavaScript, or on Enter."""
+    query = request.GET.get("q", "").strip()
+    error = f"搜索词太长：请不超过 {MAX_QUERY_CHARS} 个字。" if len(query) > MAX_QUERY_CHARS else ""
+    results = run_search(query, user=request.user, limit=30) if query and not error else []
+    return render(
+        request,
+        "search/results.html",
+        {
+            "query": query[:MAX_QUERY_CHARS],
+            "results": results,
+            "error": error,
+        },
+    )
+
+
+def _bad_request(query: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"query": query, "error": message, "results": []},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
