@@ -9,13 +9,21 @@ from django.utils.html import format_html
 
 from procedures import publishing
 from procedures.exceptions import ProcedureError
-from procedures.forms import DraftForm, FAQForm, ProcedureForm, StepForm
+from procedures.forms import (
+    DraftForm,
+    FAQForm,
+    MaterialForm,
+    MaterialKindForm,
+    ProcedureForm,
+    StepForm,
+)
 from procedures.models import (
     FAQ,
     PARTS,
     AuditEvent,
     Category,
     Material,
+    MaterialKind,
     Procedure,
     ProcedureVersion,
     Step,
@@ -150,7 +158,10 @@ class PartInline(admin.StackedInline):
 
 class MaterialInline(PartInline):
     model = Material
-    fields = [("position", "name"), ("form", "copies", "required"), "condition", "note"]
+    form = MaterialForm
+    # The position field is hidden (rows are dragged): it must stand on a line of its own.
+    fields = ["position", ("kind", "name"), ("form", "copies", "required"), "condition", "note"]
+    autocomplete_fields = ["kind"]
 
 
 class StepInline(PartInline):
@@ -235,7 +246,33 @@ def _ordered_rows(formset) -> list[dict]:
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
     rows.sort(key=lambda row: row.get("position") or 0)
-    return [{field: row[field] for field in model_fields if field in row} for row in rows]
+    kept = (*model_fields, "kind")  # the kind picked (or None: matched by name when saved)
+    return [{field: row[field] for field in kept if field in row} for row in rows]
+
+
+@admin.register(MaterialKind)
+class MaterialKindAdmin(admin.ModelAdmin):
+    """The catalogue editors pick materials from; a kind in use cannot be deleted."""
+
+    form = MaterialKindForm
+    list_display = ["name", "alias_list", "issuer", "electronic", "row_count"]
+    list_filter = ["electronic"]
+    search_fields = ["name", "aliases", "issuer"]
+    fields = ["name", "aliases", "issuer", "electronic", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(row_count=Count("materials"))
+
+    @admin.display(description="别名")
+    def alias_list(self, kind: MaterialKind) -> str:
+        return "、".join(kind.aliases)
+
+    @admin.display(description="材料条目数", ordering="row_count")
+    def row_count(self, kind: MaterialKind) -> int:
+        return kind.row_count
+
+    def view_on_site(self, kind: MaterialKind) -> str:
+        return kind.get_absolute_url()
 
 
 @admin.register(AuditEvent)

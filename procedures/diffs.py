@@ -2,8 +2,9 @@
 
 Text is compared per character, never per word: Chinese has no spaces, so a word-level diff
 would mark a whole sentence as changed when one clause was added. Materials, steps and FAQs are
-matched by name, title and question, and a slightly reworded one (“户口本” → “户口簿”) counts
-as the same item changed, because that is how staff read a revised guide.
+matched by their kind in the material catalogue, title and question, and a slightly reworded
+one (“户口本” → “户口簿”) counts as the same item changed, because that is how staff read a
+revised guide.
 
 Nothing here writes or queries beyond the versions' related lists; prefetch them
 (`materials`, `steps`, `faqs`) and a comparison runs no queries at all.
@@ -228,13 +229,19 @@ def _coalesce(segments: list[Segment]) -> list[Segment]:
     return result
 
 
+def _label(model: type[Model], name: str) -> str:
+    """A field's name as pages, handouts and the editor show it: its verbose_name."""
+    return str(model._meta.get_field(name).verbose_name)
+
+
 def _text_change(
     model: type[Model], name: str, old: str, new: str, *, internal: bool = False
 ) -> TextChange | None:
     if old == new:
         return None
-    label = str(model._meta.get_field(name).verbose_name)
-    return TextChange(name=name, label=label, segments=diff_text(old, new), internal=internal)
+    return TextChange(
+        name=name, label=_label(model, name), segments=diff_text(old, new), internal=internal
+    )
 
 
 def _text_changes(
@@ -260,7 +267,7 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
+def _pair(old: Sequence, new: Sequence, *, similar: bool = True) -> list[tuple[int, int]]:
     """(old index, new index) of items that are the same: equal keys first, then most similar."""
     pairs = []
     unmatched_old = list(range(len(old)))
@@ -272,6 +279,8 @@ def _pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
         else:
             unmatched_old.remove(i)
             pairs.append((i, j))
+    if not similar:
+        return sorted(pairs)
     candidates = sorted(
         ((_similarity(old[i], new[j]), i, j) for i in unmatched_old for j in unmatched_new),
         key=lambda candidate: -candidate[0],
@@ -310,14 +319,8 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
     return kept
 
 
-def _requirement(material: Material) -> str:
-    if material.required:
-        return "必需"
-    return f"按情形（{material.condition}）" if material.condition else "按情形"
-
-
 def _describe_material(material: Material) -> MaterialSummary:
-    parts = [f"{material.get_form_display()} {material.copies} 份", _requirement(material)]
+    parts = [f"{material.get_form_display()} {material.copies} 份", material.requirement()]
     if material.note:
         parts.append(f"备注：{material.note}")
     return MaterialSummary(name=material.name, description="，".join(parts))
@@ -325,17 +328,26 @@ def _describe_material(material: Material) -> MaterialSummary:
 
 def _material_attribute_changes(old: Material, new: Material) -> list[AttributeChange]:
     compared = (
-        ("材料名称", old.name, new.name),
-        ("形式", old.get_form_display(), new.get_form_display()),
-        ("份数", f"{old.copies} 份", f"{new.copies} 份"),
-        ("是否必需", _requirement(old), _requirement(new)),
-        ("备注", old.note or NOTHING, new.note or NOTHING),
+        ("name", old.name, new.name),
+        ("form", old.get_form_display(), new.get_form_display()),
+        ("copies", f"{old.copies} 份", f"{new.copies} 份"),
+        ("required", old.requirement(), new.requirement()),
+        ("note", old.note or NOTHING, new.note or NOTHING),
     )
-    return [AttributeChange(label, a, b) for label, a, b in compared if a != b]
+    return [AttributeChange(_label(Material, name), a, b) for name, a, b in compared if a != b]
+
+
+def _pair_materials(old: list[Material], new: list[Material]) -> list[tuple[int, int]]:
+    """The same kind in the catalogue is the same material; others are paired by name."""
+    pairs = _pair([m.kind_id for m in old], [m.kind_id for m in new], similar=False)
+    rest_old = [i for i in range(len(old)) if i not in {i for i, _ in pairs}]
+    rest_new = [j for j in range(len(new)) if j not in {j for _, j in pairs}]
+    by_name = _pair([old[i].name for i in rest_old], [new[j].name for j in rest_new])
+    return sorted([*pairs, *((rest_old[i], rest_new[j]) for i, j in by_name)])
 
 
 def _materials_diff(old: list[Material], new: list[Material]) -> MaterialsDiff:
-    pairs = _pair([m.name for m in old], [m.name for m in new])
+    pairs = _pair_materials(old, new)
     changed = []
     for i, j in pairs:
         attributes = _material_attribute_changes(old[i], new[j])

@@ -6,7 +6,15 @@ from django import forms
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
 
-from procedures.models import FAQ, VERSION_CONTENT_FIELDS, Procedure, ProcedureVersion, Step
+from procedures.models import (
+    FAQ,
+    VERSION_CONTENT_FIELDS,
+    Material,
+    MaterialKind,
+    Procedure,
+    ProcedureVersion,
+    Step,
+)
 
 
 class AliasesField(forms.CharField):
@@ -73,6 +81,37 @@ class DraftForm(forms.ModelForm):
                 "请复制您改动的内容，重新打开草稿后再改。"
             )
         return expected
+
+
+class MaterialForm(forms.ModelForm):
+    """A material row: pick its kind from the catalogue, or type a name (matched when saved)."""
+
+    class Meta:
+        model = Material
+        fields = ["position", "kind", "name", "form", "copies", "required", "condition", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+        self.fields["name"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, name = cleaned.get("kind"), (cleaned.get("name") or "").strip()
+        if not kind and not name:
+            raise forms.ValidationError("请从材料目录中选择，或填写材料名称。")
+        cleaned["name"] = name or kind.name
+        return cleaned
+
+
+class MaterialKindForm(forms.ModelForm):
+    aliases = AliasesField(
+        label="别名", required=False, help_text="每行一个，例如“身份证”。导入时按别名归入这一种。"
+    )
+
+    class Meta:
+        model = MaterialKind
+        fields = ["name", "aliases", "issuer", "electronic", "note"]
 
 
 class StepForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
 from procedures.exceptions import ImportFormatError
+from procedures.models import VERSION_CONTENT_FIELDS
 
 DEFAULT_CATEGORY = "未分类"
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -33,28 +34,13 @@ FORMS = {
     "原件及复印件": "original_and_copy",
     "电子版": "electronic",
 }
-TEXT_KEYS = (
-    "title",
-    "code",
-    "category",
-    "summary",
-    "audience",
-    "conditions",
-    "department",
-    "location",
-    "hours",
-    "phone",
-    "time_limit",
-    "fee",
-    "basis",
-    "staff_notes",
-    "change_summary",
-)
+# The keys of a procedure, in the documented order: identity, then the version's content
+# fields as the model lists them, its parts, and how the import should publish it.
+IDENTITY_KEYS = ("slug", "title", "code", "category", "aliases")
+TEXT_KEYS = ("title", "code", "category", *VERSION_CONTENT_FIELDS[1:], "change_summary")
 PROCEDURE_KEYS = (
-    "slug",
-    *TEXT_KEYS[:3],
-    "aliases",
-    *TEXT_KEYS[3:14],
+    *IDENTITY_KEYS,
+    *VERSION_CONTENT_FIELDS[1:],
     "materials",
     "steps",
     "faqs",

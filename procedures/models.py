@@ -36,11 +36,7 @@ class Category(models.Model):
 class ProcedureQuerySet(models.QuerySet):
     def with_current_version(self, on: datetime.date | None = None) -> "ProcedureQuerySet":
         """Annotate the id and title of the version in force on the given day (today)."""
-        in_force = (
-            ProcedureVersion.objects.in_force(on)
-            .filter(procedure=OuterRef("pk"))
-            .order_by("-number")
-        )
+        in_force = ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"))
         return self.annotate(
             current_version_id=Subquery(in_force.values("pk")[:1]),
             current_title=Subquery(in_force.values("title")[:1]),
@@ -104,7 +100,7 @@ class Procedure(models.Model):
         """The version in force on the given day (today): derived from dates, no nightly job."""
         if self.retired_at:
             return None
-        return self.versions.in_force(on).order_by("-number").first()
+        return self.versions.in_force(on).first()
 
     def upcoming_version(self, on: datetime.date | None = None) -> "ProcedureVersion | None":
         """A published version that takes effect after the given day, if any."""
@@ -124,8 +120,13 @@ class VersionQuerySet(models.QuerySet):
         return self.exclude(status=ProcedureVersion.Status.DRAFT)
 
     def in_force(self, on: datetime.date | None = None) -> "VersionQuerySet":
-        """Versions published and effective by the given day; the highest number wins."""
-        return self.on_record().filter(effective_from__lte=on or timezone.localdate())
+        """The rule, once: of the versions on record effective by the given day (today), the
+        highest-numbered is in force; they come in that order, the one in force first."""
+        return (
+            self.on_record()
+            .filter(effective_from__lte=on or timezone.localdate())
+            .order_by("-number")
+        )
 
     def delete(self):
         if self.on_record().exists():
@@ -380,7 +381,7 @@ class Material(VersionPart):
     name = models.CharField("材料名称", max_length=200, help_text="本版告知居民的写法。")
     form = models.CharField("形式", max_length=20, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveIntegerField("份数", default=1)
-    required = models.BooleanField("必需", default=True, help_text="不勾选表示“按情形”提交。")
+    required = models.BooleanField("是否必需", default=True, help_text="不勾选表示“按情形”提交。")
     condition = models.CharField(
         "适用情形", max_length=300, blank=True, help_text="按情形提交时：什么情况下需要。"
     )
@@ -394,6 +395,16 @@ class Material(VersionPart):
 
     def __str__(self) -> str:
         return self.name
+
+    def requirement_label(self) -> str:
+        """必需 or 按情形: the one wording of pages, handouts, checklists and diffs."""
+        return "必需" if self.required else "按情形"
+
+    def requirement(self) -> str:
+        """The requirement with its condition: 必需, or 按情形：委托他人代办的."""
+        if self.required:
+            return self.requirement_label()
+        return f"{self.requirement_label()}：{self.condition or '视情况提供'}"
 
 
 class FAQ(VersionPart):

@@ -190,9 +190,6 @@ def publish_version(
     procedure.save(update_fields=["latest_version"])
     signals.notify_changed([procedure.pk])
     _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
-    transaction.on_commit(
-        lambda: signals.version_published.send(sender=ProcedureVersion, version=draft)
-    )
     return draft
 
 

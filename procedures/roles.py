@@ -14,7 +14,3 @@ def sees_internal_notes(user) -> bool:
 
 def can_edit(user) -> bool:
     return user.is_authenticated and user.has_perm("procedures.change_procedureversion")
-
-
-def can_publish(user) -> bool:
-    return user.is_authenticated and user.has_perm(PUBLISH)

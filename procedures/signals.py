@@ -17,9 +17,6 @@ from django.dispatch import Signal
 # the end, for all the procedures changed meanwhile (an import of thousands).
 procedures_changed = Signal()
 
-# Sent after a version is published and the transaction committed. Argument: version.
-version_published = Signal()
-
 # Sent after the whole library was replaced (a restore), inside its transaction.
 library_replaced = Signal()
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from procedures.views import editing, public
+from procedures.views import catalogue, editing, public
 
 app_name = "procedures"
 
 urlpatterns = [
     path("categories/<slug:slug>/", public.category, name="category"),
+    path("materials/", catalogue.material_kinds, name="material_kinds"),
+    path("materials/<int:pk>/", catalogue.material_kind, name="material_kind"),
     path("procedures/<slug:slug>/", public.detail, name="detail"),
     path("procedures/<slug:slug>/versions/", public.history, name="history"),
     path("procedures/<slug:slug>/versions/<int:number>/", public.version_detail, name="version"),

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from procedures import publishing
 from procedures.diffs import Segment, compare_versions, diff_text
-from procedures.models import ProcedureVersion
+from procedures.models import MaterialKind, ProcedureVersion
 from tests.factories import DEFAULT_MATERIALS, DEFAULT_STEPS, make_published, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_a_required_material_becoming_conditional_names_the_condition():
     conditional = {"name": "户口簿", "required": False, "condition": "委托他人代办的"}
     second = publish_parts(first, materials=with_materials(conditional))
     assert material_change_texts(compare(first, second), "户口簿") == [
-        "是否必需：必需 → 按情形（委托他人代办的）"
+        "是否必需：必需 → 按情形：委托他人代办的"
     ]
 
 
@@ -150,6 +150,25 @@ def test_a_slightly_renamed_material_is_a_change_not_an_addition_and_a_removal()
     diff = compare(first, second)
     assert diff.materials.added == [] and diff.materials.removed == []
     assert material_change_texts(diff, "户口本") == ["材料名称：户口簿 → 户口本"]
+
+
+def test_a_material_renamed_within_its_kind_is_a_change_however_different_the_words():
+    first = make_published()
+    kind = MaterialKind.objects.get(name="授权委托书")
+    renamed = [*with_materials(drop="授权委托书"), {"kind": kind, "name": "代办人委托材料"}]
+    second = publish_parts(first, materials=renamed)
+    diff = compare(first, second)
+    assert diff.materials.added == [] and diff.materials.removed == []
+    assert material_change_texts(diff, "代办人委托材料")[0].startswith("材料名称：授权委托书 → ")
+
+
+def test_a_different_kind_with_a_dissimilar_name_is_an_addition_and_a_removal():
+    first = make_published()
+    replaced = [*with_materials(drop="户口簿"), {"name": "居住证"}]
+    second = publish_parts(first, materials=replaced)
+    diff = compare(first, second)
+    assert [m.name for m in diff.materials.added] == ["居住证"]
+    assert [m.name for m in diff.materials.removed] == ["户口簿"]
 
 
 def test_a_step_inserted_in_the_middle_is_added_and_moves_nothing():

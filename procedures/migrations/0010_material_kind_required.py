@@ -53,6 +53,11 @@ class Migration(migrations.Migration):
             name="name",
             field=models.CharField(help_text="本版告知居民的写法。", max_length=200, verbose_name="材料名称"),
         ),
+        migrations.AlterField(
+            model_name="material",
+            name="required",
+            field=models.BooleanField(default=True, help_text="不勾选表示“按情形”提交。", verbose_name="是否必需"),
+        ),
         migrations.RunPython(TRIGGERS.create_triggers, TRIGGERS.drop_triggers),
         migrations.RunPython(grant_catalogue_permissions, migrations.RunPython.noop),
     ]

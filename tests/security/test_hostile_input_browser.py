@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from procedures.roles import WINDOW_STAFF
 from search.engine import rebuild_index
-from tests.browser.conftest import log_in, roles  # noqa: F401 - groups again after each flush
+from tests.browser.conftest import log_in, migrated_roles, roles  # noqa: F401 - groups again after each flush
 from tests.factories import make_user
 from tests.security.payloads import PAYLOADS
 from tests.security.test_hostile_input import ALIAS, hostile_library

@@ -1,0 +1,54 @@
+"""The material catalogue in a real browser: an editor picks a kind, staff see where it is used."""
+
+import pytest
+from django.utils import timezone
+
+from procedures.models import MaterialKind
+from procedures.roles import PUBLISHERS
+from tests.browser.conftest import log_in
+from tests.factories import make_published, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_editor_adds_a_material_from_the_catalogue_and_the_catalogue_lists_it(page, screenshot):
+    make_published("失业登记", slug="shi-ye", materials=[{"name": "居民身份证"}])
+    MaterialKind.objects.filter(name="居民身份证").update(aliases=["身份证"])
+    version = make_published("生育服务手册", slug="sheng-yu", materials=[{"name": "结婚证"}])
+    make_user("chief", PUBLISHERS, is_staff=True)
+    log_in(page, "chief")
+    page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
+    page.get_by_role("button", name="新建草稿").click()
+    page.get_by_text("已从最新版本复制出草稿").wait_for()
+
+    screenshot("catalogue-editor-draft", full_page=True)
+    page.locator("#materials-group .add-row a").click()
+    row = page.locator("#materials-group .inline-related:not(.empty-form)").last
+    row.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill("身份")
+    page.locator(".select2-results__option", has_text="居民身份证").click()
+    row.locator("input[name$='-copies']").fill("2")
+    screenshot("catalogue-editor-picked-kind", full_page=True)
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").wait_for()
+    assert page.locator(".errornote").count() == 0
+
+    page.get_by_role("link", name="发布…").click()
+    page.fill("#id_change_summary", "增加居民身份证")
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
+    page.click("input[type=submit]")
+    page.get_by_text("已发布第 2 版").wait_for()
+    assert "居民身份证" in page.locator("#materials").inner_text()
+
+    page.goto("/materials/")
+    item = page.locator(".kind-list__item", has_text="居民身份证")
+    assert "2 个事项" in item.inner_text()
+    assert "生育服务手册" in item.inner_text() and "失业登记" in item.inner_text()
+    screenshot("catalogue-list", full_page=True)
+    item.get_by_role("link", name="居民身份证").click()
+    page.get_by_role("heading", name="居民身份证").wait_for()
+    usage = page.locator(".kind-usage").inner_text()
+    assert "生育服务手册" in usage and "2 份" in usage
+    screenshot("catalogue-kind", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("catalogue-kind-phone", full_page=True)
