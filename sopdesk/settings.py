@@ -115,9 +115,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA foreign_keys=ON;",
     }
-    # A file, not :memory:, so that tests with several threads share one real database; one
-    # per test run, so that two runs on one machine never share it.
+    # A file, not :memory:, so that tests with several threads share one real database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-sopdesk-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# The test database is named after the process: two test runs on one machine never share it.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
