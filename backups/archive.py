@@ -3,22 +3,21 @@
 A backup is one .tar.gz file holding
 - `manifest.json`: format and version, when it was made, the latest applied migration of each
   app it holds rows of, rows per model, and the sha256 of `data.json` and of each media file;
-- `data.json`: Django's serialization of every model of every app (the library, search
-  synonyms and misses, hall settings and page views, users, groups, the admin log), with the
-  content types and permissions they refer to by natural key, except the models in
-  `LEFT_OUT`, each with its reason (a test fails when a new model is in neither);
+- `data.json`: Django's serialization of every model of every app (the library and its
+  material catalogue, search synonyms and misses, hall settings and page views, users, groups,
+  the admin log) except the models `backups.database.LEFT_OUT` names, each with its reason;
 - `media/`: every file under MEDIA_ROOT except stored handout PDFs (printed again on demand)
   and hidden files.
 
-Restore checks all of it before touching anything, replaces the database content in one
-transaction, and moves the files into MEDIA_ROOT only once that transaction has committed.
+Here are the file, its checks and the media files; `backups.database` reads and replaces the
+rows. Restore checks all of the file before touching anything, replaces the database content
+in one transaction, and moves the files into MEDIA_ROOT only once that transaction committed.
 """
 
 import dataclasses
 import datetime
 import functools
 import hashlib
-import importlib
 import io
 import json
 import os
@@ -27,26 +26,21 @@ import tarfile
 import tempfile
 import time
 import zlib
-from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from procedures import signals
+from backups import database
 from procedures.exceptions import ProcedureError
 from procedures.models import Category, Procedure
 
@@ -58,18 +52,6 @@ MEDIA = "media"
 # Handouts are stored under version ids, which may name other versions after a restore; they
 # are printed again on demand, so a restore drops them instead.
 LEFT_OUT_MEDIA = ("handouts",)
-# Their ids differ from one database to another: rows are matched by natural key instead.
-NATURAL_KEY_MODELS = (ContentType, Permission)
-# Models not in a backup, and why. A restore still empties their tables: nothing may be left
-# pointing at users or versions that are gone.
-LEFT_OUT = {
-    "search.searchentry": "由发布内容推算：恢复后重建搜索索引",
-    "sessions.session": "登录状态不随备份迁移：恢复后请重新登录",
-    "axes.accessattempt": "登录失败记录只在 15 分钟内有用",
-    "axes.accessattemptexpiration": "登录失败记录只在 15 分钟内有用",
-    "axes.accessfailurelog": "登录失败记录只在 15 分钟内有用",
-    "axes.accesslog": "不记录成功登录（AXES_DISABLE_ACCESS_LOG）",
-}
 # Left out of `BackupSummary.describe()`: dozens of rows that nobody edits.
 UNLISTED_MODELS = ("contenttypes.contenttype", "auth.permission")
 MANIFEST_FIELDS = {
@@ -81,7 +63,6 @@ MANIFEST_FIELDS = {
     "data_sha256": str,
     "media_sha256": dict,
 }
-TRIGGERS = importlib.import_module("procedures.migrations.0003_immutability_triggers")
 
 
 class BackupError(ProcedureError):
@@ -110,23 +91,10 @@ class BackupSummary:
 def create_backup(path: str | Path) -> BackupSummary:
     """Write the database content and the media files to the archive `path` (.tar.gz)."""
     path = Path(path)
-    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic():
-        if snapshot:
-            # Every table as of one instant, without holding editors up (must come first).
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        else:
-            # Inside a caller's transaction: publishing locks a procedure's row first, so
-            # holding them all keeps publishes out while the rows are read. (SQLite's
-            # IMMEDIATE transaction is a snapshot by itself.)
-            list(Procedure.objects.select_for_update().values_list("pk", flat=True))
-        rows = _serialize()
-        migrations = _migration_state()
+    rows, migrations = database.dump()
     data = json.dumps(rows, cls=_ExactJSONEncoder, ensure_ascii=False).encode()
     media = _media_files(Path(settings.MEDIA_ROOT))
-    counts = dict.fromkeys((model._meta.label_lower for model in _saved_models()), 0)
-    counts.update(Counter(row["model"] for row in rows))
+    counts = database.counts(rows)
     created_at = timezone.now()
     manifest = {
         "format": FORMAT,
@@ -149,18 +117,6 @@ class _ExactJSONEncoder(DjangoJSONEncoder):
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
-
-
-def _serialize() -> list[dict]:
-    rows = []
-    for model in _saved_models():
-        rows += serializers.serialize(
-            "python",
-            model._base_manager.order_by("pk"),
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=model in NATURAL_KEY_MODELS,
-        )
-    return rows
 
 
 def _media_files(root: Path) -> dict[str, Path]:
@@ -225,7 +181,8 @@ def restore_backup(path: str | Path, *, replace: bool) -> BackupSummary:
     try:
         manifest, records, media = _read_archive(Path(path), staging)
         with transaction.atomic():
-            counts = _replace_database(records, replace=replace)
+            _refuse_to_overwrite(replace)
+            database.replace(records)
             transaction.on_commit(functools.partial(_move_media_in, staging, root))
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -234,7 +191,7 @@ def restore_backup(path: str | Path, *, replace: bool) -> BackupSummary:
             raise BackupError(f"载入备份数据时出错，已全部撤销：{error}") from error
         raise
     return BackupSummary(
-        counts=counts,
+        counts=database.counts(records),
         media_files=len(media),
         created_at=manifest["created_at"],
     )
@@ -325,7 +282,7 @@ def _check_manifest(content: bytes | None) -> dict:
 
 def _check_migrations(recorded: dict[str, str]) -> None:
     """The rows fit this database only if both stand at the same migrations."""
-    current = _migration_state()
+    current = database.migration_state()
     differing = sorted(
         app for app in recorded.keys() | current.keys() if recorded.get(app) != current.get(app)
     )
@@ -358,36 +315,11 @@ def _records(data: bytes) -> list[dict]:
     if not isinstance(records, list) or not all(isinstance(row, dict) for row in records):
         raise BackupError(f"{DATA} 应是一个对象列表。")
     # Only what a restore wipes may be loaded: nothing else is overwritten or duplicated.
-    allowed = {model._meta.label_lower for model in _saved_models()}
+    allowed = {model._meta.label_lower for model in database.saved_models()}
     foreign = sorted({str(row.get("model")) for row in records} - allowed)
     if foreign:
         raise BackupError(f"{DATA} 里有不属于备份的数据：{'、'.join(foreign)}。")
     return records
-
-
-def _replace_database(records: list[dict], *, replace: bool) -> dict[str, int]:
-    _refuse_to_overwrite(replace)
-    # Loading looks content types up by natural key through this per-process cache, whose ids
-    # may be stale: after a flush, say, in the same process.
-    ContentType.objects.clear_cache()
-    replaced = _replaced_models()
-    # Not entered as a context manager: on SQLite that switches foreign key checks off, which
-    # cannot be done inside a transaction. The trigger functions only execute statements.
-    editor = connection.schema_editor(atomic=False)
-    # The triggers refuse inserting parts of versions on record, which loading must do; they
-    # are back before this transaction ends, and a rollback brings them back too.
-    TRIGGERS.drop_triggers(apps, editor)
-    tables = [model._meta.db_table for model in replaced]
-    # Checking settles foreign key checks still pending from earlier in an enclosing
-    # transaction, which would make PostgreSQL refuse to TRUNCATE.
-    connection.check_constraints(table_names=tables)
-    _run(connection.ops.sql_flush(no_style(), tables))
-    counts = _load(records)
-    TRIGGERS.create_triggers(apps, editor)
-    connection.check_constraints(table_names=tables)
-    _run(connection.ops.sequence_reset_sql(no_style(), replaced))
-    signals.library_replaced.send(sender=None)
-    return counts
 
 
 def _refuse_to_overwrite(replace: bool) -> None:
@@ -399,25 +331,6 @@ def _refuse_to_overwrite(replace: bool) -> None:
             f"数据库里已有内容（{procedures} 个事项、{categories} 个业务条线、{users} 个用户），"
             "恢复会删除它们，换成备份里的内容。确认要替换，请加 --yes。"
         )
-
-
-def _load(records: list[dict]) -> dict[str, int]:
-    counts = dict.fromkeys((model._meta.label_lower for model in _saved_models()), 0)
-    waiting = []
-    for item in serializers.deserialize("python", records, handle_forward_references=True):
-        item.save()  # save_base(raw=True): the model's own guards are for editing, not loading
-        counts[item.object._meta.label_lower] += 1
-        if item.deferred_fields:
-            waiting.append(item)
-    for item in waiting:
-        item.save_deferred_fields()
-    return counts
-
-
-def _run(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 def _move_media_in(staging: Path, root: Path) -> None:
@@ -433,38 +346,6 @@ def _move_media_in(staging: Path, root: Path) -> None:
         entry.rename(root / entry.name)
     shutil.rmtree(replaced)
     staging.rmdir()
-
-
-# ---------------------------------------------------------------------------- both
-
-
-def _replaced_models() -> list[type[models.Model]]:
-    """What a restore empties: every table, but the content types and permissions it matches."""
-    return [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if model not in NATURAL_KEY_MODELS
-    ]
-
-
-def _saved_models() -> list[type[models.Model]]:
-    """The models in data.json, ordered so that rows come after those they name by natural key."""
-    own = [
-        model
-        for model in _replaced_models()
-        if not model._meta.auto_created and model._meta.label_lower not in LEFT_OUT
-    ]
-    return serializers.sort_dependencies([(None, [*NATURAL_KEY_MODELS, *own])], allow_cycles=True)
-
-
-def _migration_state() -> dict[str, str]:
-    """The latest applied migration of each app whose rows a backup holds."""
-    labels = {model._meta.app_label for model in _saved_models()}
-    latest: dict[str, str] = {}
-    for app_label, name in MigrationRecorder(connection).applied_migrations():
-        if app_label in labels:
-            latest[app_label] = max(name, latest.get(app_label, ""))
-    return dict(sorted(latest.items()))
 
 
 def _sha256(file: Path) -> str:

@@ -7,8 +7,9 @@ from backups.archive import BackupError, create_backup
 
 class Command(BaseCommand):
     help = (
-        "把所有事项的全部版本、用户和用户组、上传的图片备份到一个 .tar.gz 文件。"
-        "存下的告知单 PDF 不备份：需要时会重新生成。"
+        "把全部数据（事项的全部版本、材料目录、搜索同义词、服务中心信息和浏览统计、"
+        "用户和用户组、操作记录）和上传的图片备份到一个 .tar.gz 文件。"
+        "搜索索引和存下的告知单 PDF 不备份：需要时会重新生成。"
     )
 
     def add_arguments(self, parser):

@@ -8,8 +8,8 @@ from backups.archive import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "用 manage.py backup 写出的备份替换数据库的全部内容（事项、版本、用户、用户组）"
-        "和上传的图片。先检查整个备份，有任何问题就什么都不改。"
+        "用 manage.py backup 写出的备份替换数据库的全部内容（事项、版本、材料目录、"
+        "用户和用户组等）和上传的图片，然后重建搜索索引。先检查整个备份，有任何问题就什么都不改。"
     )
 
     def add_arguments(self, parser):

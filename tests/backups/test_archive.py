@@ -1,0 +1,108 @@
+"""The backup file: what it holds, and the files a restore refuses before changing anything."""
+
+import io
+import tarfile
+
+import pytest
+
+from backups.archive import BackupError, create_backup, restore_backup
+from tests.backups.contents import IMAGE, IMAGE_BYTES, snapshot
+from tests.backups.tampering import manifest_of, rewrite, with_manifest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_backup_file_is_readable_by_its_owner_only(archive):
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+
+def test_stored_handouts_are_left_out_and_dropped_by_a_restore(
+    library, tmp_path, django_capture_on_commit_callbacks
+):
+    handout = library / "handouts" / "1-v1" / "standard-0123456789ab.pdf"
+    handout.parent.mkdir(parents=True)
+    handout.write_bytes(b"%PDF-1.7")
+    archive = tmp_path / "backup.tar.gz"
+    create_backup(archive)
+    with tarfile.open(archive, "r:gz") as tar:
+        assert tar.getnames() == ["manifest.json", "data.json", f"media/{IMAGE}"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_backup(archive, replace=True)
+
+    assert not handout.exists()
+    assert sorted(path.name for path in library.iterdir()) == ["markdownx"]
+
+
+def test_it_refuses_a_tampered_backup_and_changes_nothing(archive, library):
+    tampered = rewrite(archive, "data.json", lambda data: data.replace("生育".encode(), b"xx"))
+    before = snapshot(library)
+    with pytest.raises(BackupError, match="data.json 与 manifest.json 里的校验和不符"):
+        restore_backup(tampered, replace=True)
+    assert snapshot(library) == before
+
+
+def test_it_refuses_a_changed_image(archive, library):
+    tampered = rewrite(archive, f"media/{IMAGE}", lambda image: image[:-1] + b"!")
+    with pytest.raises(BackupError, match=f"媒体文件.*{IMAGE}"):
+        restore_backup(tampered, replace=True)
+    assert (library / IMAGE).read_bytes() == IMAGE_BYTES
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"PK\x03\x04 a zip file, say", "读取备份文件 .* 时出错"),
+        (b"", "读取备份文件 .* 时出错"),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_a_backup(library, tmp_path, content, problem):
+    path = tmp_path / "other.tar.gz"
+    path.write_bytes(content)
+    with pytest.raises(BackupError, match=problem):
+        restore_backup(path, replace=True)
+
+
+def test_it_refuses_an_archive_without_a_manifest(library, tmp_path):
+    path = tmp_path / "other.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        tar.addfile(tarfile.TarInfo("notes.txt"), io.BytesIO())
+    with pytest.raises(BackupError, match="不该有的内容：notes.txt"):
+        restore_backup(path, replace=True)
+
+
+def test_it_refuses_a_member_outside_media(archive, library):
+    with tarfile.open(archive, "r:gz") as source:
+        members = [(member, source.extractfile(member).read()) for member in source]
+    escaping = archive.with_name("escaping.tar.gz")
+    with tarfile.open(escaping, "w:gz") as target:
+        for member, content in members:
+            target.addfile(member, io.BytesIO(content))
+        info = tarfile.TarInfo("media/../../evil.txt")
+        target.addfile(info, io.BytesIO())
+    with pytest.raises(BackupError, match="不该有的内容"):
+        restore_backup(escaping, replace=True)
+    assert not (library.parent.parent / "evil.txt").exists()
+
+
+def test_it_refuses_another_format(archive, library):
+    with pytest.raises(BackupError, match="不是 SOPDesk 的备份文件"):
+        restore_backup(with_manifest(archive, format="other-app"), replace=True)
+    with pytest.raises(BackupError, match="格式版本是 2"):
+        restore_backup(with_manifest(archive, format_version=2), replace=True)
+
+
+@pytest.mark.parametrize(
+    "migration, advice",
+    [
+        ("0005_daily_views", "请先运行 python manage.py migrate procedures 0005_daily_views"),
+        ("0099_future", "没有迁移 0099_future"),
+    ],
+)
+def test_it_refuses_a_backup_from_other_migrations(archive, library, migration, advice):
+    migrations = manifest_of(archive)["migrations"]
+    other = with_manifest(archive, migrations={**migrations, "procedures": migration})
+    before = snapshot(library)
+    with pytest.raises(BackupError, match=f"procedures：备份在 {migration}.*{advice}"):
+        restore_backup(other, replace=True)
+    assert snapshot(library) == before
