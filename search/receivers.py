@@ -3,14 +3,14 @@
 from django.dispatch import receiver
 
 from procedures import signals
-from search import engine
+from search import indexing
 
 
 @receiver(signals.procedures_changed, dispatch_uid="search.index_changed")
-def index_changed(sender, *, procedure_ids: list[int], **kwargs) -> None:
-    engine.index_procedures(procedure_ids)
+def index_changed(sender: object, *, procedure_ids: list[int], **kwargs: object) -> None:
+    indexing.index_procedures(procedure_ids)
 
 
 @receiver(signals.library_replaced, dispatch_uid="search.rebuild_after_replace")
-def rebuild_after_replace(sender, **kwargs) -> None:
-    engine.rebuild_index()
+def rebuild_after_replace(sender: object, **kwargs: object) -> None:
+    indexing.rebuild_index()

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from search.engine import search as run_search
+from search.queries import search as run_search
 
 MAX_QUERY_CHARS = 200
 DEFAULT_LIMIT = 10

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from procedures.roles import WINDOW_STAFF
-from search.engine import rebuild_index
+from search.indexing import rebuild_index
 from tests.browser.conftest import log_in, migrated_roles, roles  # noqa: F401 - groups again after each flush
 from tests.factories import make_user
 from tests.security.payloads import PAYLOADS

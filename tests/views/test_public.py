@@ -189,7 +189,7 @@ def test_category_page_lists_procedures_in_curated_order(client, django_assert_m
 
 
 def test_the_search_page_lists_results_without_javascript(client):
-    from search.engine import rebuild_index
+    from search.indexing import rebuild_index
 
     version = make_published("生育服务手册", aliases=["准生证"])
     rebuild_index()

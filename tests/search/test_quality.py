@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from search.engine import search
+from search.queries import search
 
 FIRST_THRESHOLD = 0.95
 TOP3_THRESHOLD = 0.99

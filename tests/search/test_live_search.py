@@ -1,6 +1,7 @@
 import pytest
 
-from search.engine import rebuild_index
+from search.indexing import rebuild_index
+from tests.browser.conftest import migrated_roles, roles  # noqa: F401 - groups after each flush
 from tests.factories import make_category, make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,359 @@
+"""What a query looks for: the units a query is scored on, each with its alternatives.
+
+A query is folded, the words a caller says around the name of the item are removed, and what is
+left becomes units: bigrams (with their homophones, and as abbreviations of a name), words of
+the synonym table, lone characters, and latin words read as pinyin, initials or themselves. The
+terms each alternative looks for are the analyzer's (`search.analyzer`), as the index has them.
+"""
+
+import dataclasses
+import functools
+import itertools
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+
+from search.analyzer import (
+    INITIALS_PREFIX,
+    PINYIN_PREFIX,
+    contextual_pinyin,
+    fold,
+    initials_query_terms,
+    is_cjk,
+    pinyin_pair,
+    readings,
+    runs,
+    split_pinyin,
+)
+
+# What a caller says around the name of the item: removed from queries before matching, so
+# that "转党员关系要带啥" looks for 转党员关系. Longest first wins where two overlap.
+FILLERS = frozenset(
+    [
+        *("请问", "问一下", "问下", "问问", "咨询一下", "想咨询", "咨询下", "我想问", "想问"),
+        *("想了解", "了解一下", "了解下", "麻烦", "您好", "你好", "谢谢", "好的"),
+        *("我想", "我要", "我们", "你们", "咱们", "他们", "我家", "我的", "你的", "俺", "自己的"),
+        *("怎么办", "怎么弄", "怎么样", "怎么", "怎样", "咋办", "咋弄", "咋整", "咋", "如何"),
+        *("为啥", "为什么", "哪里", "哪儿", "在哪", "去哪", "哪个", "哪些", "哪家"),
+        *("什么", "啥子", "什么样", "需要", "要带", "带啥", "带什么", "要带啥", "得带"),
+        *("拿什么", "要拿", "准备什么", "要准备", "交什么", "提供什么"),
+        *("可以", "能不能", "能否", "可不可以", "是不是", "有没有", "要不要", "行不行"),
+        *("能办", "可以办", "还能", "还可以", "多少钱", "多少", "多久", "几天", "多长时间"),
+        *("什么时候", "几点", "时间", "收费吗", "办理", "去办", "要办", "想办", "办个"),
+        *("办一个", "办一下", "来办", "帮我", "给我", "帮忙", "一个", "这个", "那个", "一下"),
+        *("的话", "现在", "还要", "还有", "然后", "就是", "应该", "准备", "手续", "流程"),
+        *("材料", "资料", "东西", "事情", "事儿", "情况", "知道", "告诉", "办事", "窗口"),
+        *("地方", "电话", "一般", "大概", "具体", "相关"),
+    ]
+)
+PARTICLES = frozenset("吗呢吧啊呀哦嘛啦么哈呐哇嗯噢喔的了我你您他她它咱啥想要得")
+
+# Pinyin matches of a homophone are good evidence but weaker than the characters themselves.
+HOMOPHONE_FACTOR = 0.75
+SYNONYM_FACTOR = 0.9
+# Abbreviations take characters from the words of a name (低保 for 最低生活保障, 社保 for 社会保险):
+# characters in order, at most this many apart, in a title or alias.
+SEQUENCE_GAP = 2
+SEQUENCE_FACTOR = 0.7
+
+
+@dataclasses.dataclass(frozen=True)
+class Alternative:
+    """One way a part of the query can appear in a document."""
+
+    # "text": folded substring; "pinyin": pinyin term; "initials": substring of the initials
+    # of a title; "word": latin word; "sequence", "pinyin_sequence", "initials_sequence": the
+    # characters, syllables or letters in order in a title, a few apart (低保 in 最低生活保障).
+    kind: str
+    value: str
+    factor: float = 1.0
+
+    def index_terms(self) -> tuple[str, ...]:
+        """Terms a document must all hold to match (for letters a few apart: any pair of them)."""
+        if self.kind in ("pinyin", "word"):
+            return (self.value,)
+        if self.kind == "initials":
+            return tuple(initials_query_terms(self.value))
+        if self.kind == "sequence":
+            return tuple(self.value)
+        if self.kind == "pinyin_sequence":
+            return tuple(PINYIN_PREFIX + s for s in self.value.split("_"))
+        if self.kind == "initials_sequence":
+            return tuple(INITIALS_PREFIX + a + b for a, b in itertools.pairwise(self.value))
+        if len(self.value) <= 2:
+            return (self.value,)
+        return tuple(self.value[i : i + 2] for i in range(len(self.value) - 1))
+
+    @property
+    def in_names_only(self) -> bool:
+        return self.kind.endswith("sequence") or self.kind == "initials"
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """A part of the query that documents are scored on: matched by any of its alternatives."""
+
+    alternatives: tuple[Alternative, ...]
+    # Where in the query it stands: the first character, and how many (2 for a bigram).
+    start: int
+    size: int
+    # A lone character is weak evidence unless the query has nothing else around it.
+    weak: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.alternatives[0].value
+
+    @functools.cached_property
+    def by_factor(self) -> tuple[Alternative, ...]:
+        """The alternatives, most telling first."""
+        return tuple(sorted(self.alternatives, key=lambda a: -a.factor))
+
+    @functools.cached_property
+    def mask(self) -> int:
+        """The characters of the query it covers, one bit each."""
+        return ((1 << self.size) - 1) << self.start
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """One interpretation of the query (a latin word may be pinyin, initials, or itself)."""
+
+    units: tuple[Unit, ...]
+    # The Chinese content of the query with fillers removed, for title bonuses.
+    content: str
+    # Set when the query is pinyin or initials to compare with a title as a whole.
+    letters: str = ""
+    letters_kind: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryPlan:
+    folded: str
+    readings: tuple[Reading, ...]
+
+    def index_terms(self) -> set[str]:
+        return {
+            term
+            for reading in self.readings
+            for unit in reading.units
+            for alternative in unit.alternatives
+            for term in alternative.index_terms()
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(reading.units for reading in self.readings)
+
+
+def synonym_index(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Each word of each group (folded) to the other words of its groups."""
+    index: dict[str, list[str]] = {}
+    for group in groups:
+        words = list(dict.fromkeys(w for w in (fold(word).strip() for word in group) if w))
+        for word in words:
+            others = index.setdefault(word, [])
+            others.extend(w for w in words if w != word and w not in others)
+    return {word: tuple(others) for word, others in index.items() if others}
+
+
+def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, str]]:
+    """Cut folded text into ("word", synonym), ("filler", …) and ("text", …) pieces."""
+    longest = max((len(word) for word in synonyms), default=0)
+    longest_filler = max(len(word) for word in FILLERS)
+    position, pending = 0, []
+    while position < len(text):
+        word = _longest_at(text, position, synonyms, longest)
+        kind = "word"
+        if word is None:
+            word = _longest_at(text, position, FILLERS, longest_filler)
+            kind = "filler"
+        if word is None and text[position] in PARTICLES:
+            word = text[position]
+        if word is None:
+            pending.append(text[position])
+            position += 1
+            continue
+        if pending:
+            yield "text", "".join(pending)
+            pending = []
+        yield kind, word
+        position += len(word)
+    if pending:
+        yield "text", "".join(pending)
+
+
+def _longest_at(text: str, position: int, words: Container[str], longest: int) -> str | None:
+    for size in range(min(longest, len(text) - position), 0, -1):
+        if text[position : position + size] in words:
+            return text[position : position + size]
+    return None
+
+
+def _char_units(segment: str, start: int, *, lone: bool) -> list[Unit]:
+    units = []
+    for index, char in enumerate(segment):
+        units.append(Unit((Alternative("text", char),), start + index, 1, weak=not lone))
+        if index + 1 < len(segment):
+            pair = segment[index : index + 2]
+            alternatives = [
+                Alternative("text", pair),
+                Alternative("sequence", pair, SEQUENCE_FACTOR),
+            ]
+            for first, second in itertools.product(readings(char), readings(segment[index + 1])):
+                alternatives.append(
+                    Alternative("pinyin", pinyin_pair(first, second), HOMOPHONE_FACTOR)
+                )
+            units.append(Unit(tuple(alternatives), start + index, 2))
+    return units
+
+
+def _word_unit(word: str, others: Sequence[str], start: int) -> Unit:
+    alternatives = _word_alternatives([word], 1.0) + _word_alternatives(others, SYNONYM_FACTOR)
+    return Unit(tuple(alternatives), start, len(word))
+
+
+def _word_alternatives(words: Iterable[str], factor: float) -> list[Alternative]:
+    """Words as written, then as abbreviated in a name (居民医保 in 城乡居民基本医疗保险)."""
+    written = [Alternative("text", word, factor) for word in words]
+    shortened = [
+        Alternative("sequence", word, factor * SEQUENCE_FACTOR) for word in words if len(word) > 1
+    ]
+    return written + shortened
+
+
+def _chinese_units(
+    run: str, synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> tuple[list[Unit], str]:
+    """Units of one run of Chinese text; `offset` is where its content starts in the query."""
+    units: list[Unit] = []
+    spans = list(_spans(run, synonyms))
+    position = offset
+    for index, (kind, piece) in enumerate(spans):
+        if kind == "word":
+            units.append(_word_unit(piece, synonyms[piece], position))
+            if len(piece) > 2:
+                # Its parts count where the word is not written whole (出生 of 刚出生).
+                units.extend(_char_units(piece, position, lone=False))
+        elif kind == "text":
+            # A character standing alone between fillers is the whole of what was said.
+            neighbours = spans[max(0, index - 1) : index] + spans[index + 1 : index + 2]
+            lone = len(piece) == 1 and all(k == "filler" for k, _ in neighbours)
+            units.extend(_char_units(piece, position, lone=lone))
+            units.extend(_sounded_synonyms(piece, synonyms, position))
+        if kind != "filler":
+            position += len(piece)
+            # The bigram across the edge of a synonym (退伍军人: 伍军) counts where it is written.
+            following = spans[index + 1] if index + 1 < len(spans) else ("filler", "")
+            if following[0] != "filler" and "word" in (kind, following[0]):
+                edge = Alternative("text", piece[-1] + following[1][0])
+                units.append(Unit((edge,), position - 1, 2))
+    return units, "".join(piece for kind, piece in spans if kind != "filler")
+
+
+def _pinyin_units(
+    syllable_list: list[str], synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[Unit]:
+    units = []
+    for index, (a, b) in enumerate(itertools.pairwise(syllable_list)):
+        alternatives = (
+            Alternative("pinyin", pinyin_pair(a, b)),
+            Alternative("pinyin_sequence", pinyin_pair(a, b), SEQUENCE_FACTOR),
+        )
+        units.append(Unit(alternatives, offset + index, 2))
+    if len(syllable_list) == 1:
+        units.append(Unit((Alternative("pinyin", PINYIN_PREFIX + syllable_list[0]),), offset, 1))
+    # Words of the synonym table spelled out in pinyin (wubaohu) stand for their characters.
+    spelled = _spelled_synonyms(frozenset(synonyms))
+    for start in range(len(syllable_list)):
+        for end in range(start + 2, len(syllable_list) + 1):
+            for word in spelled.get(tuple(syllable_list[start:end]), ()):
+                group = _word_alternatives([word, *synonyms[word]], SYNONYM_FACTOR)
+                units.append(Unit(tuple(group), offset + start, end - start))
+    return units
+
+
+def _sounded_synonyms(
+    piece: str, synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[Unit]:
+    """Words of the synonym table typed with a homophone (准生正 for 准生证)."""
+    units = []
+    sounds = [set(readings(char)) for char in piece]
+    by_first = _spelled_by_first_syllable(frozenset(synonyms))
+    for start, heard in enumerate(sounds):
+        for syllable in heard:
+            for syllable_list, words in by_first.get(syllable, ()):
+                size = len(syllable_list)
+                if start + size > len(piece):
+                    continue
+                if all(s in sounds[start + i] for i, s in enumerate(syllable_list)):
+                    group = [w for word in words for w in (word, *synonyms[word])]
+                    factor = HOMOPHONE_FACTOR * SYNONYM_FACTOR
+                    alternatives = _word_alternatives(group, factor)
+                    units.append(Unit(tuple(alternatives), offset + start, size))
+    return units
+
+
+@functools.lru_cache(maxsize=8)
+def _spelled_by_first_syllable(words: frozenset[str]) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for syllable_list, spelled in _spelled_synonyms(words).items():
+        found.setdefault(syllable_list[0], []).append((syllable_list, spelled))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _spelled_synonyms(words: frozenset[str]) -> dict[tuple[str, ...], list[str]]:
+    spelled: dict[tuple[str, ...], list[str]] = {}
+    for word in words:
+        if all(is_cjk(char) for char in word):
+            spelled.setdefault(tuple(contextual_pinyin(word)), []).append(word)
+    return spelled
+
+
+def _latin_readings(
+    words: list[str], synonyms: Mapping[str, tuple[str, ...]], offset: int
+) -> list[tuple[list[Unit], str, str]]:
+    """Ways to read the query's latin words: as full pinyin, as initials, or as themselves."""
+    letters = "".join(w for w in words if w.isalpha())
+    found: list[tuple[list[Unit], str, str]] = []
+    if letters:
+        for syllable_list in split_pinyin(letters):
+            units = _pinyin_units(syllable_list, synonyms, offset)
+            found.append((units, "".join(syllable_list), "pinyin"))
+        if 2 <= len(letters) <= 12:
+            alternatives = (
+                Alternative("initials", letters),
+                Alternative("initials_sequence", letters, SEQUENCE_FACTOR),
+            )
+            found.append(([Unit(alternatives, offset, len(letters))], letters, "initials"))
+    literal, position = [], offset
+    for word in words:
+        literal.append(Unit((Alternative("word", word),), position, len(word)))
+        position += len(word)
+    found.append((literal, "", ""))
+    return found
+
+
+def analyze_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> QueryPlan:
+    """What to look for: units of each reading of the query, filler words removed."""
+    synonyms = synonyms or {}
+    folded = fold(text)
+    chinese_units: list[Unit] = []
+    contents = []
+    latin_words = []
+    offset = 0
+    for run in runs(folded):
+        if is_cjk(run[0]):
+            units, content = _chinese_units(run, synonyms, offset)
+            chinese_units += units
+            contents.append(content)
+            offset += len(content)
+        else:
+            latin_words.append(run)
+    content = "".join(contents)
+    if not latin_words:
+        return QueryPlan(folded, (Reading(tuple(chinese_units), content),))
+    plans = [
+        Reading(tuple(chinese_units + units), content, letters, kind)
+        for units, letters, kind in _latin_readings(latin_words, synonyms, offset)
+    ]
+    return QueryPlan(folded, tuple(plans))

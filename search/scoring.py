@@ -1,0 +1,155 @@
+"""How well one candidate matches a query, the same way on both databases.
+
+Every part of the query counts by its rarity (its weight, from `search.ranking`) and by the best
+field it is found in (title, alias, materials, then steps and FAQs); documents covering more of
+the query score higher; a title or alias that is the query, starts with it or is contained in it
+gets a bonus. The full-text engines only find candidates: their own ranks (BM25, ts_rank) differ
+and never reach the score.
+"""
+
+import functools
+import re
+from collections.abc import Sequence
+
+from search import analyzer, query_plan
+
+# Where a query part is found, relative to the title.
+BOOSTS = {"title": 1.0, "alias": 0.9, "materials": 0.45, "body": 0.2, "internal": 0.15}
+BOOST_ORDER = tuple(BOOSTS.values())
+
+
+@functools.cache
+def _pattern(kind: str, value: str) -> re.Pattern:
+    """How an abbreviation or a latin word is found in the text of a field."""
+    gap = query_plan.SEQUENCE_GAP
+    if kind == "sequence":
+        return re.compile(f"[^\\n]{{0,{gap}}}".join(re.escape(char) for char in value))
+    if kind == "pinyin_sequence":
+        first, second = value.split("_")
+        return re.compile(rf"(?<![a-z]){first}(?: \S+){{0,{gap}}} {second}(?![a-z])")
+    if kind == "initials_sequence":
+        return re.compile(f"[^\\n]{{0,{gap}}}".join(re.escape(char) for char in value))
+    return re.compile(rf"(?<![a-z0-9]){re.escape(value)}(?![a-z0-9])")
+
+
+class Document:
+    """A candidate's folded fields, split once for scoring."""
+
+    def __init__(self, row: dict):
+        self.version_id = row["version_id"]
+        lines = row["head"].split("\n")
+        self.title = lines[0]
+        self.aliases = lines[1:]
+        self.alias_text = "\n".join(self.aliases)
+        # Titles and aliases as the query's Chinese content is compared with them.
+        self.names = ["".join(analyzer.chinese_runs(name)) for name in lines]
+        syllables = row["head_pinyin"].split("\n")
+        self.title_syllables = syllables[0]
+        self.alias_syllables = "\n".join(syllables[1:])
+        initials = row["head_initials"].split("\n")
+        self.title_initials = initials[0]
+        self.alias_initials = "\n".join(initials[1:])
+        self.materials = row["materials"]
+        self._materials_pinyin = row["materials_pinyin"]
+        self.body = row["body"]
+        self.internal = row.get("internal", "")
+        # The fields in the order of BOOSTS, for each way of matching.
+        self.texts = (self.title, self.alias_text, self.materials, self.body, self.internal)
+        self.syllables = (self.title_syllables, self.alias_syllables)
+        self.initials = (self.title_initials, self.alias_initials)
+        # Titles and aliases as a query in pinyin or initials is compared with them.
+        self.spelled = {
+            "pinyin": ["".join(s for s in line.split() if s != "-") for line in syllables],
+            "initials": [line.replace(" ", "") for line in initials],
+        }
+
+    @functools.cached_property
+    def pinyin(self) -> tuple[set[str], set[str], set[str]]:
+        """Pinyin terms of the title, the aliases and the materials (read when first needed)."""
+        aliases = (analyzer.syllable_terms(s) for s in self.alias_syllables.split("\n"))
+        return (
+            analyzer.syllable_terms(self.title_syllables),
+            set().union(*aliases),
+            set(self._materials_pinyin.split()),
+        )
+
+    def best(self, alternative: query_plan.Alternative) -> float:
+        """The boost of the best field holding `alternative`; 0 if none does."""
+        kind, value = alternative.kind, alternative.value
+        if kind == "text":
+            for boost, text in zip(BOOST_ORDER, self.texts, strict=True):
+                if value in text:
+                    return boost
+            return 0.0
+        if kind == "pinyin":
+            for boost, terms in zip(BOOST_ORDER, self.pinyin, strict=False):
+                if value in terms:
+                    return boost
+            return 0.0
+        if kind == "initials":
+            holds = [value in text for text in self.initials]
+        else:
+            search = _pattern(kind, value).search
+            fields = {
+                "sequence": self.texts[:2],
+                "pinyin_sequence": self.syllables,
+                "initials_sequence": self.initials,
+            }.get(kind, self.texts)
+            holds = [bool(search(text)) for text in fields]
+        return next((boost for boost, held in zip(BOOST_ORDER, holds, strict=False) if held), 0.0)
+
+
+def score_document(
+    reading: query_plan.Reading, weights: Sequence[float], doc: Document
+) -> tuple[float, bool]:
+    """Sum of weight × best field over the query's units, scaled by how much of it is covered.
+
+    Coverage counts the query's characters, not its bigrams: a bigram across two words (the 织转
+    of 党组织转出) is rarely written anywhere, and its absence says nothing.
+    """
+    total = 0.0
+    covered = coverable = 0
+    named = True
+    for unit, weight in zip(reading.units, weights, strict=True):
+        if not weight:
+            continue
+        best = 0.0
+        for alternative in unit.by_factor:
+            if best >= alternative.factor:
+                break  # No field can make this one, or any after it, beat what was found.
+            best = max(best, alternative.factor * doc.best(alternative))
+        total += weight * best
+        if not unit.weak:
+            coverable |= unit.mask
+            if best:
+                covered |= unit.mask
+            named = named and best > BOOSTS["materials"]
+    if not total:
+        return 0.0, False
+    coverage = covered.bit_count() / coverable.bit_count() if coverable else 1.0
+    score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
+    return score, named
+
+
+def _name_bonus(reading: query_plan.Reading, doc: Document) -> float:
+    """A title or alias that is the query, starts with it, holds it, or is said within it."""
+    bonus = 0.0
+    content = reading.content
+    if len(content) >= 2:
+        for position, name in enumerate(doc.names):
+            factor = 1.0 if position == 0 else BOOSTS["alias"]
+            if name == content:
+                bonus = max(bonus, 1.0 * factor)
+            elif name.startswith(content):
+                bonus = max(bonus, 0.6 * factor)
+            elif content in name:
+                bonus = max(bonus, 0.4 * factor)
+            elif len(name) >= 2 and name in content:
+                bonus = max(bonus, 0.8 * factor * len(name) / len(content))
+    if reading.letters_kind:
+        spelled = doc.spelled[reading.letters_kind]
+        if reading.letters in spelled:
+            bonus = max(bonus, 1.0)
+        elif any(name.startswith(reading.letters) for name in spelled):
+            bonus = max(bonus, 0.6)
+    return bonus

@@ -1,0 +1,64 @@
+"""A query to what it looks for: fillers removed, units with homophones, synonyms and readings."""
+
+from search import query_plan
+
+
+def units_of(query: str, synonyms=None, reading: int = 0) -> list[str]:
+    plan = query_plan.analyze_query(query, query_plan.synonym_index(synonyms or []))
+    return [unit.label for unit in plan.readings[reading].units if not unit.weak]
+
+
+def test_query_drops_spoken_filler_words():
+    assert units_of("我想问一下转党员关系要带啥呢") == ["转党", "党员", "员关", "关系"]
+
+
+def test_query_keeps_the_content_of_a_question():
+    plan = query_plan.analyze_query("请问独生子女证怎么办")
+    assert plan.readings[0].content == "独生子女证"
+
+
+def test_query_of_only_fillers_and_punctuation_is_empty():
+    assert query_plan.analyze_query("请问，怎么办？！").is_empty
+    assert query_plan.analyze_query("……！！").is_empty
+    assert query_plan.analyze_query("").is_empty
+
+
+def test_a_lone_character_is_a_full_unit():
+    assert units_of("税") == ["税"]
+
+
+def test_bigram_units_carry_homophones():
+    plan = query_plan.analyze_query("保帐")
+    pair = next(unit for unit in plan.readings[0].units if unit.size == 2)
+    values = {a.value for a in pair.alternatives}
+    assert {"保帐", "bao_zhang"} <= values
+
+
+def test_synonyms_become_one_unit_with_every_word_of_the_group():
+    plan = query_plan.analyze_query("退伍军人", query_plan.synonym_index([["退伍", "退役"]]))
+    word = plan.readings[0].units[0]
+    assert [a.value for a in word.alternatives if a.kind == "text"] == ["退伍", "退役"]
+
+
+def test_synonyms_are_protected_from_filler_removal():
+    assert "丢了" in units_of("身份证丢了", [["丢了", "遗失"]])
+
+
+def test_synonym_index_folds_and_joins_groups():
+    index = query_plan.synonym_index([["老伴", "配偶"], ["配偶", "爱人"], ["孩子"]])
+    assert set(index["配偶"]) == {"老伴", "爱人"}
+    assert "孩子" not in index
+
+
+def test_latin_query_is_read_as_pinyin_as_initials_and_as_a_word():
+    kinds = [r.letters_kind for r in query_plan.analyze_query("shebao").readings]
+    assert kinds[0] == "pinyin" and "initials" in kinds and kinds[-1] == ""
+    assert units_of("shebao") == ["she_bao"]
+
+
+def test_initials_query_has_an_initials_unit():
+    plan = query_plan.analyze_query("hkqr")
+    assert [u.alternatives[0].kind for r in plan.readings for u in r.units] == [
+        "initials",
+        "word",
+    ]

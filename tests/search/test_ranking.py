@@ -1,0 +1,107 @@
+"""What a query finds, in which order, for whom; and the queries that found nothing."""
+
+import pytest
+
+from procedures.roles import WINDOW_STAFF
+from search import queries
+from search.models import SearchMiss, Synonym
+from tests.factories import make_published, make_user
+from tests.search.conftest import ANONYMOUS, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_two_character_words_are_found():
+    make_published("灵活就业人员社保缴费登记")
+    assert slugs("社保") == ["ling-huo-jiu-ye-ren-yuan-she-bao-jiao-fei-deng-ji"]
+
+
+def test_one_character_queries_find_titles():
+    make_published("契税申报")
+    assert slugs("税") == ["qi-shui-shen-bao"]
+
+
+def test_a_part_of_a_title_with_a_gap_is_found():
+    make_published("异地就医备案")
+    make_published("就业登记")
+    assert slugs("异地备案")[0] == "yi-di-jiu-yi-bei-an"
+
+
+def test_traditional_characters_are_found():
+    make_published("独生子女父母光荣证")
+    assert slugs("獨生子女光榮證") == ["du-sheng-zi-nv-fu-mu-guang-rong-zheng"]
+
+
+def test_homophones_typed_by_pinyin_are_found():
+    make_published("最低生活保障")
+    make_published("生活垃圾分类")
+    assert slugs("最低生活保帐")[0] == "zui-di-sheng-huo-bao-zhang"
+
+
+def test_full_pinyin_and_initials_are_found():
+    make_published("残疾人证")
+    make_published("户口迁入")
+    assert slugs("canjiren") == ["can-ji-ren-zheng"]
+    assert slugs("hkqr") == ["hu-kou-qian-ru"]
+
+
+def test_aliases_are_found():
+    make_published("生育服务手册", aliases=["准生证"])
+    assert slugs("准生证") == ["sheng-yu-fu-wu-shou-ce"]
+
+
+def test_synonyms_from_the_table_are_found():
+    Synonym.objects.create(words="老伴 配偶")
+    make_published("配偶随迁落户")
+    assert slugs("老伴随迁") == ["pei-ou-sui-qian-luo-hu"]
+
+
+def test_filler_words_do_not_drown_the_content():
+    make_published("党组织关系转入")
+    make_published("需要帮助的老人登记", summary="我想要什么都可以问")
+    assert slugs("我想问一下转党组织关系需要带什么")[0] == "dang-zu-zhi-guan-xi-zhuan-ru"
+
+
+def test_title_matches_rank_above_material_matches():
+    make_published("结婚登记", materials=[{"name": "户口簿"}])
+    make_published("户口迁入", materials=[{"name": "结婚证"}])
+    assert slugs("户口") == ["hu-kou-qian-ru", "jie-hun-deng-ji"]
+
+
+def test_material_matches_rank_above_step_and_faq_matches():
+    make_published("甲事项", materials=[{"name": "残疾人证"}])
+    make_published("乙事项", steps=[{"title": "核对残疾人证"}])
+    assert slugs("残疾人证") == ["jia-shi-xiang", "yi-shi-xiang"]
+
+
+def test_a_document_covering_more_of_the_query_ranks_higher():
+    make_published("退役军人优待证")
+    make_published("老年人优待卡")
+    assert slugs("退役军人优待证")[0] == "tui-yi-jun-ren-you-dai-zheng"
+
+
+def test_limit_caps_the_results():
+    for title in ("社保卡申领", "社保关系转移", "社保缴费登记"):
+        make_published(title)
+    assert len(slugs("社保", limit=2)) == 2
+
+
+def test_internal_notes_are_searched_for_staff_only():
+    make_published("生育服务手册", staff_notes="全员人口信息系统里核对")
+    staff = make_user("window", WINDOW_STAFF)
+    assert slugs("全员人口信息系统") == []
+    assert slugs("全员人口信息系统", user=staff) == ["sheng-yu-fu-wu-shou-ce"]
+
+
+def test_a_query_that_finds_nothing_is_counted():
+    make_published("生育服务手册")
+    queries.search("婚姻登记", user=ANONYMOUS)
+    queries.search("  婚姻登记 ", user=ANONYMOUS)
+    miss = SearchMiss.objects.get()
+    assert (miss.query, miss.count) == ("婚姻登记", 2)
+
+
+def test_a_query_that_finds_something_is_not_counted():
+    make_published("生育服务手册")
+    queries.search("生育", user=ANONYMOUS)
+    assert not SearchMiss.objects.exists()
