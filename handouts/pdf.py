@@ -30,7 +30,7 @@ from hall.models import HallSettings
 from procedures.models import ProcedureVersion
 
 # Bump when handouts/templates/handouts/handout.html changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 1
+HANDOUT_LAYOUT_VERSION = 2
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -139,15 +139,17 @@ def _font_installed(family: str) -> bool:
 
 def _contacts(version: ProcedureVersion, hall: HallSettings) -> list[tuple[str, str]]:
     """Where, when and whom to call: the version's own details, else the hall's."""
-    rows = [
-        ("办理部门", version.department or hall.name),
-        ("办理地点", version.location or hall.address),
-        ("办理时间", version.hours or hall.hours),
-        ("咨询电话", version.phone or hall.phone),
-        ("办理时限", version.time_limit),
-        ("收费", version.fee),
+    fallbacks = {
+        "department": hall.name,
+        "location": hall.address,
+        "hours": hall.hours,
+        "phone": hall.phone,
+    }
+    return [
+        (str(ProcedureVersion._meta.get_field(name).verbose_name), value)
+        for name in ("department", "location", "hours", "phone", "time_limit", "fee")
+        if (value := getattr(version, name) or fallbacks.get(name, ""))
     ]
-    return [(label, value) for label, value in rows if value]
 
 
 def _qr_data_uri(url: str) -> str:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hall.models import HallSettings
-from handouts.pdf import HandoutFontMissing
 from handouts import pdf as handouts
+from handouts.pdf import HandoutFontMissing
 from tests.factories import make_draft, make_published, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_it_prints_the_hall_and_falls_back_to_its_details_where_the_version_has_
     text = text_of(handouts.render_handout(typical()), tmp_path)
 
     assert "光明街道服务中心" in text
-    assert "办理部门光明街道服务中心" in text
+    assert "办理部门/窗口光明街道服务中心" in text
     assert "办理地点一楼2号窗口" in text
     assert "办理时间周一至周五全天" in text
     assert "咨询电话021-55550101" in text
