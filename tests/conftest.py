@@ -3,6 +3,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still synchronous, so Django's async-safety check would refuse them.
@@ -77,3 +79,27 @@ def screenshot(page):
         return path
 
     return take
+
+
+# Each group's permissions as the migrations left them, noted before any test flushed them.
+MIGRATED_ROLES: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for group in Group.objects.all():
+            permissions = group.permissions.values_list("content_type__app_label", "codename")
+            MIGRATED_ROLES[group.name] = list(permissions)
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Transactional tests (live_server's) flush the groups: make them again, as migrated."""
+    if Group.objects.exists():
+        return
+    for name, permissions in MIGRATED_ROLES.items():
+        wanted = Q(pk__in=[])
+        for app_label, codename in permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        Group.objects.create(name=name).permissions.set(Permission.objects.filter(wanted))

@@ -4,30 +4,11 @@ The `browser`, `page` and `screenshot` fixtures are in tests/conftest.py.
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
-
-
-@pytest.fixture(scope="session")
-def migrated_roles(django_db_setup, django_db_blocker) -> dict[str, list[tuple[str, str]]]:
-    """Each group's permissions as the migrations left them, before any test flushed them."""
-    with django_db_blocker.unblock():
-        return {
-            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
-            for group in Group.objects.all()
-        }
 
 
 @pytest.fixture(autouse=True)
-def roles(transactional_db, migrated_roles):
-    """live_server's flushes remove the groups between tests: make them again, as migrated."""
-    if Group.objects.exists():
-        return
-    for name, permissions in migrated_roles.items():
-        wanted = Q(pk__in=[])
-        for app_label, codename in permissions:
-            wanted |= Q(content_type__app_label=app_label, codename=codename)
-        Group.objects.create(name=name).permissions.set(Permission.objects.filter(wanted))
+def _groups_again(roles):
+    """The groups 窗口人员 / 编辑 / 审核发布, after live_server's flush of the last test."""
 
 
 def log_in(page, username: str, password: str = "pw-for-tests") -> None:

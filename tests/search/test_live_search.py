@@ -1,10 +1,13 @@
 import pytest
 
 from search.indexing import rebuild_index
-from tests.browser.conftest import migrated_roles, roles  # noqa: F401 - groups after each flush
 from tests.factories import make_category, make_published
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles"),
+]
 
 
 @pytest.fixture

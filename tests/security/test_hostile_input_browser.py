@@ -6,12 +6,16 @@ from django.urls import reverse
 
 from procedures.roles import WINDOW_STAFF
 from search.indexing import rebuild_index
-from tests.browser.conftest import log_in, migrated_roles, roles  # noqa: F401 - groups again after each flush
+from tests.browser.conftest import log_in
 from tests.factories import make_user
 from tests.security.payloads import PAYLOADS
 from tests.security.test_hostile_input import ALIAS, hostile_library
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles"),
+]
 
 # One of each kind: tag, event handlers, frames, disguised schemes, Markdown, mutation XSS,
 # breaking out of an attribute and of the checklist's <textarea>, styles.

@@ -26,7 +26,7 @@ from PIL import Image
 
 from hall.models import HallSettings
 from procedures import publishing
-from procedures.models import AuditEvent, Procedure, ProcedureVersion
+from procedures.models import AuditEvent, MaterialKind, Procedure, ProcedureVersion
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
@@ -62,6 +62,8 @@ MATRIX = {
     "search:results": Row(GET, *PUBLIC),
     "search:api": Row(GET, *PUBLIC),
     "procedures:category": Row(GET, *PUBLIC),
+    "procedures:material_kinds": Row(GET, *PUBLIC),
+    "procedures:material_kind": Row(GET, *PUBLIC),
     "procedures:detail": Row(GET, *PUBLIC),
     "procedures:history": Row(GET, *PUBLIC),
     "procedures:version": Row(GET, *PUBLIC),
@@ -94,7 +96,8 @@ MATRIX = {
     "admin:password_change_done": Row(GET, *ADMIN),
     "admin:jsi18n": Row(GET, *ADMIN),
     "admin:view_on_site": Row(GET, *ADMIN),
-    "admin:autocomplete": Row(GET, LOGIN, LOGIN, DENIED, DENIED),  # no autocomplete fields
+    # Without naming a field (material → kind) the autocomplete refuses everyone.
+    "admin:autocomplete": Row(GET, LOGIN, LOGIN, DENIED, DENIED),
     "admin/(?P<url>.*)$": Row(GET, LOGIN, LOGIN, MISSING, MISSING),
     "admin:auth_user_password_change": Row(GET, LOGIN, LOGIN, DENIED, DENIED),
     # Uploaded files, served by Django only with DEBUG on (a web server serves them otherwise):
@@ -119,6 +122,8 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     # Versions: drafts are made from a procedure (新建草稿) and discarded by the service.
     "procedures.procedureversion": (VIEW, VIEW),
     "procedures.auditevent": (NOTHING, VIEW),
+    # The material catalogue: kept by editors; a kind in use is never deleted.
+    "procedures.materialkind": (VIEW | {"add"}, VIEW | {"add"}),
     "hall.hallsettings": (NOTHING, NOTHING),
     "search.synonym": (VIEW | {"add", "delete"}, VIEW | {"add", "delete"}),
     "search.searchmiss": (VIEW, VIEW | {"delete"}),
@@ -237,6 +242,7 @@ def library() -> Library:
         "procedures.procedure": v1.procedure,
         "procedures.procedureversion": draft,
         "procedures.auditevent": AuditEvent.objects.first(),
+        "procedures.materialkind": MaterialKind.objects.first(),
         "hall.hallsettings": HallSettings.load(),
         "search.synonym": Synonym.objects.create(words="准生证 生育登记"),
         "search.searchmiss": SearchMiss.objects.create(query="办准生证"),
@@ -267,6 +273,8 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return procedure.category.slug
     if endpoint.key == "procedures:new_draft":
         return procedure.pk
+    if endpoint.key == "procedures:material_kind":
+        return library.admin_objects["procedures.materialkind"].pk
     return {
         "slug": procedure.slug,
         "number": 1,
