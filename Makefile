@@ -69,8 +69,10 @@ serve: demo
 	exec $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --timeout 60
 
+# mypy reads [tool.mypy] in pyproject.toml (the apps, with django-stubs), so it runs from here.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	cd $(CURDIR) && $(BIN)/mypy
 
 test: setup lint
 	$(BIN)/python -m pytest

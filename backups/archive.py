@@ -27,6 +27,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import django
 from django.apps import apps
@@ -113,7 +114,7 @@ def create_backup(path: str | Path) -> BackupSummary:
 class _ExactJSONEncoder(DjangoJSONEncoder):
     """DjangoJSONEncoder rounds times to the millisecond; a backup keeps every microsecond."""
 
-    def default(self, o):
+    def default(self, o: object) -> object:
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
@@ -241,17 +242,25 @@ def _read_member(
     in_media = path.parts[:1] == (MEDIA,) and not any(part.startswith(".") for part in path.parts)
     name = "/".join(path.parts[1:])
     if member.isfile() and str(path) in (MANIFEST, DATA) and str(path) not in files:
-        files[str(path)] = tar.extractfile(member).read()
+        files[str(path)] = _file(tar, member).read()
     elif in_media and member.isfile() and name and name not in media:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tar.extractfile(member) as source, open(target, "xb") as copy:
+        with _file(tar, member) as source, open(target, "xb") as copy:
             shutil.copyfileobj(source, copy)
         media[name] = _sha256(target)
     elif member.isdir() and (in_media or not path.parts):
         return  # folders ("." too, in a re-packed archive) are made as their files are copied
     else:
         raise BackupError(f"备份文件里有不该有的内容：{member.name}。")
+
+
+def _file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """A regular member's content (extractfile gives None only for other kinds of member)."""
+    content = tar.extractfile(member)
+    if content is None:
+        raise BackupError(f"备份文件里的 {member.name} 不是普通文件。")
+    return content
 
 
 def _check_manifest(content: bytes | None) -> dict:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from hall.models import HallSettings
 
@@ -7,8 +8,8 @@ from hall.models import HallSettings
 class HallSettingsAdmin(admin.ModelAdmin):
     list_display = ["name", "address", "phone"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not HallSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: HallSettings | None = None) -> bool:
         return False

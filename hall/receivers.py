@@ -1,5 +1,7 @@
 """The hall counts the procedure pages the library shows (高频事项, 我最近查看)."""
 
+from typing import Any
+
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -9,5 +11,7 @@ from procedures.models import Procedure
 
 
 @receiver(signals.procedure_viewed, dispatch_uid="hall.count_view")
-def count_view(sender, *, procedure: Procedure, request: HttpRequest, **kwargs) -> None:
+def count_view(
+    sender: type[Procedure], *, procedure: Procedure, request: HttpRequest, **kwargs: Any
+) -> None:
     record_view(procedure, request.session if request.user.is_authenticated else None)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -13,7 +14,7 @@ RECENT_KEY = "recently_viewed"
 RECENT_LENGTH = 8
 
 
-def record_view(procedure: Procedure, session=None) -> None:
+def record_view(procedure: Procedure, session: SessionBase | None = None) -> None:
     """Count one view today; remember it in the session's recent list when there is one."""
     today = timezone.localdate()
     updated = DailyViews.objects.filter(procedure=procedure, day=today).update(count=F("count") + 1)
@@ -38,7 +39,7 @@ def most_viewed(*, days: int = 30, limit: int = 10) -> list[Procedure]:
     )
 
 
-def recently_viewed(session) -> list[Procedure]:
+def recently_viewed(session: SessionBase) -> list[Procedure]:
     slugs = session.get(RECENT_KEY, [])
     found = {p.slug: p for p in Procedure.objects.public().filter(slug__in=slugs)}
     return [found[slug] for slug in slugs if slug in found]

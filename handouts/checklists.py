@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from procedures.models import Material, ProcedureVersion
+from procedures.models import Material, ProcedureVersion, field_label
 
 
 def material_line(material: Material) -> str:
@@ -16,7 +16,7 @@ def checklist_text(version: ProcedureVersion) -> str:
     lines = [f"【{version.title}】需带材料："]
     lines += [material_line(m) for m in version.materials.all()]
     lines += [
-        f"{ProcedureVersion._meta.get_field(name).verbose_name}：{getattr(version, name)}"
+        f"{field_label(ProcedureVersion, name)}：{getattr(version, name)}"
         for name in ("location", "hours", "phone")
         if getattr(version, name)
     ]

@@ -27,7 +27,7 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.text.ffi import ffi, fontconfig
 
 from hall.models import HallSettings
-from procedures.models import ProcedureVersion
+from procedures.models import ProcedureVersion, field_label
 
 # Bump when handouts/templates/handouts/handout.html changes, so stored PDFs are printed anew.
 HANDOUT_LAYOUT_VERSION = 2
@@ -48,7 +48,8 @@ def handout_pdf(version: ProcedureVersion, *, large: bool = False) -> bytes:
     key = storage_key(version, large=large, hall=hall, printed_on=today)
     try:
         with default_storage.open(key, "rb") as stored:
-            return stored.read()
+            printed: bytes = stored.read()
+            return printed
     except FileNotFoundError:
         pass
     pdf = render_handout(version, large=large, hall=hall, printed_on=today)
@@ -83,7 +84,8 @@ def render_handout(
     )
     # Only the inline QR code is fetched: a worker must not call the network (or its own site).
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return pdf
 
 
 def storage_key(
@@ -132,7 +134,10 @@ def _font_installed(family: str) -> bool:
     try:
         name = ffi.new("FcChar8 **")
         found = fontconfig.FcPatternGetString(match, b"family", 0, name)
-        return found == fontconfig.FcResultMatch and ffi.string(name[0]).decode() == family
+        is_family: bool = (
+            found == fontconfig.FcResultMatch and ffi.string(name[0]).decode() == family
+        )
+        return is_family
     finally:
         fontconfig.FcPatternDestroy(match)
 
@@ -146,7 +151,7 @@ def _contacts(version: ProcedureVersion, hall: HallSettings) -> list[tuple[str, 
         "phone": hall.phone,
     }
     return [
-        (str(ProcedureVersion._meta.get_field(name).verbose_name), value)
+        (field_label(ProcedureVersion, name), value)
         for name in ("department", "location", "hours", "phone", "time_limit", "fee")
         if (value := getattr(version, name) or fallbacks.get(name, ""))
     ]

@@ -2,10 +2,11 @@
 
 import logging
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from handouts.pdf import HandoutFontMissing, handout_pdf
+from procedures.models import ProcedureVersion
 from procedures.views.lookups import (
     current_version_or_404,
     public_procedure_or_404,
@@ -15,7 +16,7 @@ from procedures.views.lookups import (
 logger = logging.getLogger(__name__)
 
 
-def _pdf_response(version, request) -> HttpResponse:
+def _pdf_response(version: ProcedureVersion, request: HttpRequest) -> HttpResponse:
     large = request.GET.get("large") == "1"
     try:
         pdf = handout_pdf(version, large=large)
@@ -31,12 +32,12 @@ def _pdf_response(version, request) -> HttpResponse:
 
 
 @require_GET
-def current_handout(request, slug: str) -> HttpResponse:
+def current_handout(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     return _pdf_response(current_version_or_404(procedure), request)
 
 
 @require_GET
-def version_handout(request, slug: str, number: int) -> HttpResponse:
+def version_handout(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     return _pdf_response(published_version_or_404(procedure, number), request)

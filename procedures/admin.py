@@ -1,9 +1,14 @@
 """The editors' workspace. Published versions are read-only here; drafts are saved, created,
 published and discarded only through `procedures.publishing`."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.contrib import admin, messages
-from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.db.models import Count, Q, QuerySet
+from django.forms import BaseInlineFormSet, Form, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -29,6 +34,20 @@ from procedures.models import (
     Step,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+    from django_stubs_ext import WithAnnotations
+
+    class _ProcedureCount(TypedDict):
+        procedure_count: int
+
+    class _DraftCount(TypedDict):
+        draft_count: int
+
+    class _RowCount(TypedDict):
+        row_count: int
+
+
 admin.site.site_header = "办事指南 · 管理"
 admin.site.site_title = "办事指南管理"
 admin.site.index_title = "事项与版本"
@@ -40,29 +59,36 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(procedure_count=Count("procedures"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        categories: QuerySet[Category] = super().get_queryset(request)
+        return categories.annotate(procedure_count=Count("procedures"))
 
     @admin.display(description="事项数", ordering="procedure_count")
-    def procedure_count(self, category):
+    def procedure_count(self, category: WithAnnotations[Category, _ProcedureCount]) -> int:
         return category.procedure_count
 
 
 class VersionInline(admin.TabularInline):
     model = ProcedureVersion
     fk_name = "procedure"
-    fields = ["link", "status", "effective_from", "change_summary", "published_by", "published_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "link",
+        "status",
+        "effective_from",
+        "change_summary",
+        "published_by",
+        "published_at",
+    )
     extra = 0
     can_delete = False
     ordering = ["-number"]
     verbose_name_plural = "全部版本"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
         return False
 
     @admin.display(description="版本")
-    def link(self, version):
+    def link(self, version: ProcedureVersion) -> str:
         url = reverse("admin:procedures_procedureversion_change", args=[version.pk])
         return format_html('<a href="{}">{}</a>', url, version)
 
@@ -77,32 +103,32 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_select_related = ["category", "latest_version"]
     change_form_template = "admin/procedures/procedure/change_form.html"
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(draft_count=Count("versions", filter=Q(versions__status="draft")))
-        )
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Procedure]:
+        procedures: QuerySet[Procedure] = super().get_queryset(request)
+        drafts = Count("versions", filter=Q(versions__status="draft"))
+        return procedures.annotate(draft_count=drafts)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> list[str]:
         return ["slug"] if obj else []
 
-    def get_fields(self, request, obj=None):
-        fields = ["slug", "title", "code", "category", "position", "aliases"]
+    def get_fields(self, request: HttpRequest, obj: Procedure | None = None) -> _FieldGroups:
+        fields: _FieldGroups = ["slug", "title", "code", "category", "position", "aliases"]
         return [f for f in fields if f != "title"] if obj else fields
 
     @admin.display(description="事项名称")
-    def title(self, procedure):
+    def title(self, procedure: Procedure) -> str:
         return str(procedure)
 
     @admin.display(description="状态")
-    def state(self, procedure):
+    def state(self, procedure: WithAnnotations[Procedure, _DraftCount]) -> str:
         parts = [f"第 {procedure.latest_version.number} 版"] if procedure.latest_version else []
         if procedure.draft_count:
             parts.append("有草稿")
         return "，".join(parts) or "未发布"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Procedure, form: ProcedureForm, change: bool
+    ) -> None:
         data = form.cleaned_data
         if change:
             publishing.update_procedure_details(
@@ -125,13 +151,27 @@ class ProcedureAdmin(admin.ModelAdmin):
         obj.pk = draft.procedure_id
         self._new_draft = draft
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ProcedureForm,
+        formsets: list[BaseInlineFormSet[Any, Any, Any]],
+        change: bool,
+    ) -> None:
         """Versions are not edited through this page's inline."""
 
-    def construct_change_message(self, request, form, formsets, add=False):
+    def construct_change_message(
+        self,
+        request: HttpRequest,
+        form: Form,
+        formsets: Any,
+        add: bool = False,
+    ) -> list[dict[str, dict[str, list[str]]]]:
         return super().construct_change_message(request, form, [], add)  # inline is read-only
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None
+    ) -> HttpResponse:
         messages.success(request, "事项已创建，请填写草稿内容后发布。")
         url = reverse("admin:procedures_procedureversion_change", args=[self._new_draft.pk])
         return HttpResponseRedirect(url)
@@ -143,16 +183,20 @@ class PartInline(admin.StackedInline):
     extra = 0
     classes = ["sortable-inline"]
 
-    def _editable(self, obj) -> bool:
+    def _editable(self, obj: ProcedureVersion | None) -> bool:
         return obj is not None and obj.is_draft
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> bool:
         return self._editable(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
         return self._editable(obj) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
@@ -189,28 +233,44 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         js = ["js/admin_sortable.js"]
         css = {"all": ["css/admin.css"]}
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> _FieldGroups:
         fields = DraftForm.Meta.fields
         if obj is not None and obj.is_draft:
             return [*fields, "expected_revision"]
         return ["number", "status", "published_at", "published_by", *fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are made from a procedure: “新建草稿”
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.is_draft)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> bool:
         return False  # discarding a draft goes through the publishing service
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ProcedureVersion, form: DraftForm, change: bool
+    ) -> None:
         """Written in save_related, together with the parts, by the publishing service."""
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: DraftForm,
+        formsets: list[BaseInlineFormSet[Any, Any, Any]],
+        change: bool,
+    ) -> None:
         content = {name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
-        parts = {formset.prefix: _ordered_rows(formset) for formset in formsets}
+        parts = {
+            # What BaseFormSet.__init__ set it to; the stubs allow None.
+            (formset.prefix or formset.get_default_prefix()): _ordered_rows(formset)
+            for formset in formsets
+        }
         try:
             publishing.save_draft(
                 form.instance,
@@ -220,24 +280,35 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 by=request.user,
             )
         except ProcedureError as error:
-            request.draft_save_refused = True
+            # A flag for this request's log_change and response_change, read with getattr.
+            setattr(request, "draft_save_refused", True)  # noqa: B010
             messages.error(request, str(error))
 
-    def construct_change_message(self, request, form, formsets, add=False):
+    # Django stores a text change message as it is; the stubs allow only the structured list.
+    def construct_change_message(  # type: ignore[override]
+        self,
+        request: HttpRequest,
+        form: ModelForm[ProcedureVersion],
+        formsets: Any,
+        add: bool = False,
+    ) -> str:
         return "保存草稿"
 
-    def log_change(self, request, obj, message):
+    # Nothing is logged for a refused save; Django ignores what log_change returns.
+    def log_change(  # type: ignore[override]
+        self, request: HttpRequest, obj: ProcedureVersion, message: Any
+    ) -> None:
         if not getattr(request, "draft_save_refused", False):
             super().log_change(request, obj, message)
 
-    def response_change(self, request, obj):
+    def response_change(self, request: HttpRequest, obj: ProcedureVersion) -> HttpResponse:
         """A save refused by the publishing service reopens the draft, with only its error."""
         if getattr(request, "draft_save_refused", False):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
 
-def _ordered_rows(formset) -> list[dict]:
+def _ordered_rows(formset: BaseInlineFormSet[Any, Any, Any]) -> list[dict[str, Any]]:
     """A formset's kept rows, in the order of their position fields, as plain dicts."""
     model_fields = next(fields for name, model, fields in PARTS if model is formset.model)
     rows = [
@@ -260,15 +331,16 @@ class MaterialKindAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "issuer"]
     fields = ["name", "aliases", "issuer", "electronic", "note"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(row_count=Count("materials"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MaterialKind]:
+        kinds: QuerySet[MaterialKind] = super().get_queryset(request)
+        return kinds.annotate(row_count=Count("materials"))
 
     @admin.display(description="别名")
     def alias_list(self, kind: MaterialKind) -> str:
         return "、".join(kind.aliases)
 
     @admin.display(description="材料条目数", ordering="row_count")
-    def row_count(self, kind: MaterialKind) -> int:
+    def row_count(self, kind: WithAnnotations[MaterialKind, _RowCount]) -> int:
         return kind.row_count
 
     def view_on_site(self, kind: MaterialKind) -> str:
@@ -282,11 +354,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["procedure__slug", "version_label", "detail"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

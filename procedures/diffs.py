@@ -14,7 +14,7 @@ import bisect
 import dataclasses
 from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from django.db.models import Model
 
@@ -25,6 +25,7 @@ from procedures.models import (
     Material,
     ProcedureVersion,
     Step,
+    field_label,
 )
 
 # Below this similarity two names are different items, not one item renamed.
@@ -231,7 +232,7 @@ def _coalesce(segments: list[Segment]) -> list[Segment]:
 
 def _label(model: type[Model], name: str) -> str:
     """A field's name as pages, handouts and the editor show it: its verbose_name."""
-    return str(model._meta.get_field(name).verbose_name)
+    return field_label(model, name)
 
 
 def _text_change(
@@ -267,7 +268,7 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _pair(old: Sequence, new: Sequence, *, similar: bool = True) -> list[tuple[int, int]]:
+def _pair(old: Sequence[Any], new: Sequence[Any], *, similar: bool = True) -> list[tuple[int, int]]:
     """(old index, new index) of items that are the same: equal keys first, then most similar."""
     pairs = []
     unmatched_old = list(range(len(old)))

@@ -28,7 +28,7 @@ class PublishRefused(ProcedureError):
 class ImportFormatError(ProcedureError):
     """A library file is not valid: each problem names the file, the procedure and the field."""
 
-    def __init__(self, problems: list[str], *, rejected: int = 1):
+    def __init__(self, problems: list[str], *, rejected: int = 1) -> None:
         self.problems = problems
         self.rejected = rejected  # how many procedures (or unreadable files) the problems cover
         super().__init__("\n".join(problems))

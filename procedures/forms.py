@@ -1,6 +1,7 @@
 """Forms for editors: they read and check input; the publishing service does the writing."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -22,10 +23,11 @@ class AliasesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value):
+    # A CharField whose Python value is the list of its lines, not a str.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         lines = (line.strip() for line in (value or "").splitlines())
         return list(dict.fromkeys(line for line in lines if line))
 
@@ -40,8 +42,8 @@ class ProcedureForm(forms.ModelForm):
         model = Procedure
         fields = ["slug", "title", "code", "category", "position", "aliases"]
 
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
         if self.instance.pk is None and not title:
             raise forms.ValidationError("新建事项需要填写事项名称。")
         return title
@@ -63,13 +65,13 @@ class DraftForm(forms.ModelForm):
             "staff_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_revision"].initial = self.instance.revision
 
-    def clean_expected_revision(self):
-        expected = self.cleaned_data["expected_revision"]
+    def clean_expected_revision(self) -> int:
+        expected: int = self.cleaned_data["expected_revision"]
         stored = (
             ProcedureVersion.objects.filter(pk=self.instance.pk)
             .values_list("revision", flat=True)
@@ -90,17 +92,21 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["position", "kind", "name", "form", "copies", "required", "condition", "note"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].required = False
         self.fields["name"].required = False
 
-    def clean(self):
-        cleaned = super().clean()
-        kind, name = cleaned.get("kind"), (cleaned.get("name") or "").strip()
-        if not kind and not name:
-            raise forms.ValidationError("请从材料目录中选择，或填写材料名称。")
-        cleaned["name"] = name or kind.name
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        kind: MaterialKind | None = cleaned.get("kind")
+        name = (cleaned.get("name") or "").strip()
+        if not name:
+            if not kind:
+                raise forms.ValidationError("请从材料目录中选择，或填写材料名称。")
+            name = kind.name
+        cleaned["name"] = name
         return cleaned
 
 
@@ -138,8 +144,8 @@ class PublishForm(forms.Form):
         help_text="可以是将来的日期：到那天才施行，之前仍按现行版本办理。",
     )
 
-    def clean_effective_from(self):
-        day = self.cleaned_data["effective_from"]
+    def clean_effective_from(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["effective_from"]
         if day < timezone.localdate() - datetime.timedelta(days=366):
             raise forms.ValidationError("施行日期不能早于一年前。")
         return day

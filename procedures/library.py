@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Model, Prefetch
 from django.utils import timezone
 
 from procedures import publishing, signals
@@ -51,7 +51,11 @@ class ImportSummary:
 
 
 def import_library(
-    paths: Iterable[str | Path], *, publish: bool, by=None, progress: Progress | None = None
+    paths: Iterable[str | Path],
+    *,
+    publish: bool,
+    by: publishing.User = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import every procedure under `paths`; raises ImportFormatError having imported nothing."""
     records = read_library(paths)
@@ -74,7 +78,7 @@ def import_library(
 
 def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]:
     slugs = [record.slug for record in records]
-    found = {}
+    found: dict[str, Procedure] = {}
     for start in range(0, len(slugs), 500):
         queryset = Procedure.objects.filter(slug__in=slugs[start : start + 500])
         found.update((p.slug, p) for p in queryset.select_related("category", "latest_version"))
@@ -90,7 +94,8 @@ def _check_records(
             status=ProcedureVersion.Status.DRAFT, procedure__in=existing.values()
         ).values_list("procedure__slug", flat=True)
     )
-    problems, rejected = [], []
+    problems: list[str] = []
+    rejected: list[str] = []
     for record in records:
         found = list(_record_problems(record))
         if record.slug in drafts:
@@ -114,7 +119,7 @@ def _record_problems(record: ProcedureRecord) -> Iterable[str]:
             yield from _validation_messages(row, prefix, exclude=["version", "kind"])
 
 
-def _validation_messages(instance, prefix: str, *, exclude: list[str]) -> Iterable[str]:
+def _validation_messages(instance: Model, prefix: str, *, exclude: list[str]) -> Iterable[str]:
     try:
         instance.full_clean(exclude=exclude, validate_constraints=False)
     except ValidationError as error:
@@ -128,7 +133,7 @@ def _import_record(
     procedure: Procedure | None,
     *,
     publish: bool,
-    by,
+    by: publishing.User,
     summary: ImportSummary,
 ) -> None:
     category = _category(record.category)
@@ -160,7 +165,12 @@ def _import_record(
 
 
 def _fill_and_maybe_publish(
-    draft: ProcedureVersion, record: ProcedureRecord, *, publish: bool, by, default_summary: str
+    draft: ProcedureVersion,
+    record: ProcedureRecord,
+    *,
+    publish: bool,
+    by: publishing.User,
+    default_summary: str,
 ) -> None:
     content = {name: getattr(record, name) for name in VERSION_CONTENT_FIELDS}
     content["change_summary"] = record.change_summary
@@ -194,15 +204,19 @@ def _category(name: str) -> Category:
 
 def same_content(a: ProcedureRecord, b: ProcedureRecord) -> bool:
     """Whether two records carry the same version content (identity and version notes aside)."""
-    blank = {
-        "slug": "",
-        "code": "",
-        "category": "",
-        "aliases": (),
-        "change_summary": "",
-        "effective_from": None,
-    }
-    return dataclasses.replace(a, **blank) == dataclasses.replace(b, **blank)
+
+    def content(record: ProcedureRecord) -> ProcedureRecord:
+        return dataclasses.replace(
+            record,
+            slug="",
+            code="",
+            category="",
+            aliases=(),
+            change_summary="",
+            effective_from=None,
+        )
+
+    return content(a) == content(b)
 
 
 def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
@@ -232,14 +246,16 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
     )
 
 
-def _fields(record_class) -> list[str]:
+def _fields(record_class: type[MaterialRecord | StepRecord | FAQRecord]) -> list[str]:
     return [field.name for field in dataclasses.fields(record_class)]
 
 
 def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Path]:
     """Write the version in force of every public procedure to OUTDIR/<slug>.yaml."""
     outdir.mkdir(parents=True, exist_ok=True)
-    ids = list(Procedure.objects.public(on).values_list("current_version_id", flat=True))
+    # django-stubs resolves values_list() names against model fields, not annotations.
+    public = Procedure.objects.public(on)
+    ids = list(public.values_list("current_version_id", flat=True))  # type: ignore[misc]
     written = []
     for start in range(0, len(ids), 500):
         versions = (

@@ -8,9 +8,9 @@ reported together so that one pass over a broken library shows everything to fix
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from django.utils.text import slugify
@@ -106,7 +106,12 @@ class ProcedureRecord:
 
 def derive_slug(title: str) -> str:
     """The slug for a title without one: its pinyin, e.g. 生育服务手册 → sheng-yu-fu-wu-shou-ce."""
-    syllables = lazy_pinyin(title, style=Style.NORMAL, errors=lambda text: [text])
+    # pypinyin lets the callback return a list (its stubs say str): keep such text as it is.
+    syllables = lazy_pinyin(
+        title,
+        style=Style.NORMAL,
+        errors=lambda text: [text],  # type: ignore[arg-type,return-value]
+    )
     slug = re.sub(r"-{2,}", "-", slugify("-".join(syllables))).strip("-")
     if len(slug) > SLUG_MAX_LENGTH:
         slug = slug[:SLUG_MAX_LENGTH].rsplit("-", 1)[0]
@@ -116,14 +121,20 @@ def derive_slug(title: str) -> str:
 # ---------------------------------------------------------------------------- reading
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """A safe loader that refuses a key given twice in one mapping instead of keeping the last.
 
     libyaml's parser when PyYAML has it: the pure-Python one is a tenth of a big import's time.
     """
 
-    def construct_mapping(self, node, deep=False):
-        seen = set()
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        seen: set[Hashable] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
@@ -221,7 +232,7 @@ def _describe_yaml_error(error: yaml.YAMLError) -> str:
 class _Problems:
     """Collects the problems of one procedure, each prefixed with where it is."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str) -> None:
         self.where = where
         self.items: list[str] = []
 
@@ -298,18 +309,32 @@ def _aliases(value: Any, problems: _Problems) -> tuple[str, ...]:
     return tuple(dict.fromkeys(alias for alias in aliases if alias))
 
 
-def _parts(value: Any, field: str, parse_one, problems: _Problems) -> list:
+_Part = TypeVar("_Part", MaterialRecord, StepRecord, FAQRecord)
+
+
+def _parts(
+    value: Any,
+    field: str,
+    parse_one: Callable[[Any, str, _Problems], _Part | None],
+    problems: _Problems,
+) -> list[_Part]:
+    """The parts that could be read; one that could not (None) has added its problem."""
     if value is None:
         return []
     if not isinstance(value, list):
         problems.add(field, f"应是列表，实际是 {_kind(value)}")
         return []
-    return [parse_one(item, f"{field}[{i}]", problems) for i, item in enumerate(value, 1)]
+    parsed = (parse_one(item, f"{field}[{i}]", problems) for i, item in enumerate(value, 1))
+    return [part for part in parsed if part is not None]
 
 
 def _mapping(
-    item: Any, field: str, text_keys: tuple, problems: _Problems, other_keys: tuple = ()
-) -> dict | None:
+    item: Any,
+    field: str,
+    text_keys: tuple[str, ...],
+    problems: _Problems,
+    other_keys: tuple[str, ...] = (),
+) -> dict[str, str] | None:
     """A part's texts; plain text stands for its first key (a material given by name alone)."""
     if isinstance(item, str):
         item = {text_keys[0]: item}
@@ -394,7 +419,7 @@ class _LiteralDumper(yaml.SafeDumper):
     """Writes multi-line text as `|` blocks, so that exported files read like hand-written ones."""
 
 
-def _represent_text(dumper: yaml.SafeDumper, value: str):
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -404,7 +429,7 @@ _LiteralDumper.add_representer(str, _represent_text)
 _PART_DEFAULTS = {"form": "original", "copies": 1, "required": True}
 
 
-def record_to_data(record: ProcedureRecord) -> dict:
+def record_to_data(record: ProcedureRecord) -> dict[str, Any]:
     """The mapping written for a record: keys in documented order, empty and defaults left out."""
     data: dict[str, Any] = {}
     for key in PROCEDURE_KEYS:
@@ -418,7 +443,7 @@ def record_to_data(record: ProcedureRecord) -> dict:
     return data
 
 
-def _part_to_data(part) -> dict:
+def _part_to_data(part: MaterialRecord | StepRecord | FAQRecord) -> dict[str, Any]:
     return {
         key: value
         for key, value in dataclasses.asdict(part).items()

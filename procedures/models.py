@@ -6,6 +6,7 @@ A published version is a record of what residents were told; it never changes. V
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -33,11 +34,12 @@ class Category(models.Model):
         return reverse("procedures:category", args=[self.slug])
 
 
-class ProcedureQuerySet(models.QuerySet):
+class ProcedureQuerySet(models.QuerySet["Procedure"]):
     def with_current_version(self, on: datetime.date | None = None) -> "ProcedureQuerySet":
         """Annotate the id and title of the version in force on the given day (today)."""
         in_force = ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"))
-        return self.annotate(
+        # The stubs add the annotated attributes to Procedure, which declares them already.
+        return self.annotate(  # type: ignore[no-redef]
             current_version_id=Subquery(in_force.values("pk")[:1]),
             current_title=Subquery(in_force.values("title")[:1]),
         )
@@ -47,7 +49,8 @@ class ProcedureQuerySet(models.QuerySet):
         return (
             self.filter(retired_at__isnull=True)
             .with_current_version(on)
-            .filter(current_version_id__isnull=False)
+            # django-stubs checks lookups against model fields and cannot see this annotation.
+            .filter(current_version_id__isnull=False)  # type: ignore[misc]
         )
 
 
@@ -82,6 +85,10 @@ class Procedure(models.Model):
 
     objects = ProcedureQuerySet.as_manager()
 
+    if TYPE_CHECKING:  # on rows of ProcedureQuerySet.with_current_version() and public() only
+        current_version_id: int | None
+        current_title: str | None
+
     class Meta:
         verbose_name = verbose_name_plural = "事项"
         ordering = ["category__position", "position", "slug"]
@@ -115,7 +122,7 @@ class Procedure(models.Model):
         return self.versions.filter(status=ProcedureVersion.Status.DRAFT).first()
 
 
-class VersionQuerySet(models.QuerySet):
+class VersionQuerySet(models.QuerySet["ProcedureVersion"]):
     def on_record(self) -> "VersionQuerySet":
         return self.exclude(status=ProcedureVersion.Status.DRAFT)
 
@@ -128,7 +135,7 @@ class VersionQuerySet(models.QuerySet):
             .order_by("-number")
         )
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.on_record().exists():
             raise VersionLocked("已发布的版本是办事记录，不能删除。")
         return super().delete()
@@ -239,7 +246,7 @@ class ProcedureVersion(models.Model):
         label = f"第 {self.number} 版" if self.number else "草稿"
         return f"{self.title}（{label}）"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         stored = self.stored_status()
         if stored not in (None, self.Status.DRAFT):
             raise VersionLocked(f"{self} 已发布，不能修改；请从它新建草稿。")
@@ -250,7 +257,7 @@ class ProcedureVersion(models.Model):
             return reverse("procedures:preview", args=[self.pk])
         return reverse("procedures:version", args=[self.procedure.slug, self.number])
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.stored_status() not in (None, self.Status.DRAFT):
             raise VersionLocked(f"{self} 已发布，是办事记录，不能删除。")
         return super().delete(*args, **kwargs)
@@ -266,7 +273,7 @@ class ProcedureVersion(models.Model):
 
 
 class VersionPartQuerySet(models.QuerySet):
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.exclude(version__status=ProcedureVersion.Status.DRAFT).exists():
             raise VersionLocked("已发布版本的内容不能删除。")
         return super().delete()
@@ -279,6 +286,9 @@ class VersionPart(models.Model):
 
     # Kept by a draft's copy besides the content fields (PARTS): which thing a row is.
     identity_fields: tuple[str, ...] = ()
+    if TYPE_CHECKING:  # each concrete part declares its own foreign key to the version
+        version: ProcedureVersion
+        version_id: int
 
     objects = VersionPartQuerySet.as_manager()
 
@@ -286,11 +296,11 @@ class VersionPart(models.Model):
         abstract = True
         ordering = ["position", "pk"]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.check_version_is_draft()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self.check_version_is_draft()
         return super().delete(*args, **kwargs)
 
@@ -421,6 +431,14 @@ class FAQ(VersionPart):
         return self.question
 
 
+def field_label(model: type[models.Model] | models.Model, name: str) -> str:
+    """A field's name as pages, handouts, checklists and diffs show it: its verbose_name."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation or a generic key has none
+        raise TypeError(f"{name} is not a field of {model._meta.label} with a verbose_name")
+    return str(field.verbose_name)
+
+
 # Content a version carries: the fields compared, copied into drafts, imported and exported.
 VERSION_CONTENT_FIELDS = (
     "title",
@@ -439,7 +457,8 @@ VERSION_CONTENT_FIELDS = (
 MATERIAL_FIELDS = ("name", "form", "copies", "required", "condition", "note")
 STEP_FIELDS = ("title", "body", "staff_note")
 FAQ_FIELDS = ("question", "answer")
-PARTS = (
+# Each kind of part: the version's related name for it, its model, and its content fields.
+PARTS: tuple[tuple[str, type[VersionPart], tuple[str, ...]], ...] = (
     ("materials", Material, MATERIAL_FIELDS),
     ("steps", Step, STEP_FIELDS),
     ("faqs", FAQ, FAQ_FIELDS),

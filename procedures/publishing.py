@@ -7,8 +7,9 @@ publishes of one procedure queue behind each other instead of racing for a versi
 
 import datetime
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,7 +31,11 @@ from procedures.models import (
     ProcedureVersion,
 )
 
-User = AbstractBaseUser | None
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as Account  # what AUTH_USER_MODEL names
+
+# Who does it: a request's user (signed in or not), an importer's user, or nobody.
+User: TypeAlias = "Account | AnonymousUser | None"
 Status = ProcedureVersion.Status
 
 
@@ -45,7 +50,7 @@ def _record(
         action=action,
         procedure=procedure,
         version_label=str(version) if version else "",
-        user=by if by and by.pk else None,
+        user=_user(by),
         detail=detail[:500],
     )
 
@@ -103,7 +108,11 @@ def create_draft(
     for related_name, model, fields in PARTS:
         copied = (*fields, *model.identity_fields)
         model.objects.bulk_create(
-            model(version=draft, position=part.position, **{f: getattr(part, f) for f in copied})
+            # django-stubs checks the keywords against the abstract VersionPart, which has no
+            # `version` field: each concrete part declares its own.
+            model(  # type: ignore[misc]
+                version=draft, position=part.position, **{f: getattr(part, f) for f in copied}
+            )
             for part in getattr(source, related_name).all()
         )
     _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by, f"基于第 {source.number} 版")
@@ -150,7 +159,10 @@ def save_draft(
             given = catalogue.attach_kinds(given)
         written = (*fields, *model.identity_fields)
         rows = [
-            model(version=fresh, position=index, **{f: row[f] for f in written if f in row})
+            # The stubs check `version` against the abstract VersionPart (see create_draft).
+            model(  # type: ignore[misc]
+                version=fresh, position=index, **{f: row[f] for f in written if f in row}
+            )
             for index, row in enumerate(given, start=1)
         ]
         for row in rows:
@@ -264,5 +276,8 @@ def _check_publishable(draft: ProcedureVersion) -> None:
         raise PublishRefused(f"发布前请填写：{'、'.join(missing)}。")
 
 
-def _user(by: User):
-    return by if by is not None and by.pk else None
+def _user(by: User) -> "Account | None":
+    """The account to record, if `by` is a saved one (not anonymous, not nobody)."""
+    if by is None or isinstance(by, AnonymousUser) or not by.pk:
+        return None
+    return by

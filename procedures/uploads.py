@@ -8,6 +8,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
 
 from procedures.exceptions import ProcedureError
@@ -22,15 +23,15 @@ class UploadRefused(ProcedureError):
     """An uploaded file is not an image we accept; the message says why."""
 
 
-def store_image(upload) -> str:
+def store_image(upload: UploadedFile) -> str:
     """Check, re-encode and store an uploaded image; return its URL."""
-    if upload.size > MAX_BYTES:
+    size = upload.size or 0  # an uploaded file always has one; the stubs allow None
+    if size > MAX_BYTES:
         raise UploadRefused(
-            f"图片不能超过 {MAX_BYTES // 1024 // 1024} MB，这个文件有 "
-            f"{upload.size / 1024 / 1024:.1f} MB。"
+            f"图片不能超过 {MAX_BYTES // 1024 // 1024} MB，这个文件有 {size / 1024 / 1024:.1f} MB。"
         )
     image = _open(upload)
-    extension = FORMATS[image.format]
+    extension = FORMATS[image.format or ""]  # _open refused any other format
     picture = image.convert("RGB" if extension == "jpg" else "RGBA")
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     buffer = io.BytesIO()
@@ -41,7 +42,7 @@ def store_image(upload) -> str:
     return default_storage.url(name)
 
 
-def _open(upload) -> Image.Image:
+def _open(upload: UploadedFile) -> Image.Image:
     refused = "只能上传 PNG、JPEG、GIF 或 WebP 图片（不接受 SVG 和其他文件）。"
     try:
         image = Image.open(upload)

@@ -1,6 +1,7 @@
 """The search tables editors keep: synonyms, and the queries that found nothing."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from search.models import SearchMiss, Synonym
 
@@ -22,8 +23,8 @@ class SearchMissAdmin(admin.ModelAdmin):
     ordering = ["-count", "-last_seen"]
     readonly_fields = ["query", "count", "first_seen", "last_seen"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
         return False

@@ -85,14 +85,23 @@ def readings(char: str) -> tuple[str, ...]:
     """Every toneless reading of a character, the most common first; () if it has none."""
     if not is_cjk(char):
         return ()
-    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda _: [[]])[0]
+    found = pinyin(
+        char,
+        style=Style.NORMAL,
+        heteronym=True,
+        errors=lambda _: [[]],  # type: ignore[arg-type,return-value]  # stubs: str only
+    )[0]
     return tuple(dict.fromkeys(r for r in found if r.isascii() and r.isalpha()))
 
 
 @functools.lru_cache(maxsize=50_000)
 def contextual_pinyin(run: str) -> tuple[str, ...]:
     """One reading per character of a Chinese run, chosen from the words around it (银行 hang)."""
-    syllables = lazy_pinyin(run, style=Style.NORMAL, errors=lambda chunk: [""] * len(chunk))
+    syllables = lazy_pinyin(
+        run,
+        style=Style.NORMAL,
+        errors=lambda chunk: [""] * len(chunk),  # type: ignore[arg-type,return-value]  # stubs
+    )
     if len(syllables) != len(run):
         syllables = [next(iter(readings(char)), "") for char in run]
     return tuple(s if s.isascii() and s.isalpha() else "" for s in syllables)

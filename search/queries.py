@@ -9,8 +9,6 @@ import dataclasses
 import datetime
 from collections.abc import Sequence
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 from django.urls import reverse
@@ -38,7 +36,7 @@ class Result:
 def search(
     query: str,
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: roles.Visitor,
     limit: int = 10,
     on: datetime.date | None = None,
     record_miss: bool = True,

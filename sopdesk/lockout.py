@@ -6,14 +6,19 @@ one proxy but each clerk has one username, so the two need different limits: a u
 locked after AXES_FAILURE_LIMIT failures, an address only after AXES_IP_FAILURE_LIMIT.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
+if TYPE_CHECKING:
+    from axes.models import AccessAttempt
+
 
 class HallLockoutHandler(AxesDatabaseHandler):
-    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         """The username's failures, or the lockout limit once the address reached its own."""
         by_username, by_address = (
             _failures(attempts) for attempts in self.get_user_attempts(request, credentials)
@@ -23,5 +28,5 @@ class HallLockoutHandler(AxesDatabaseHandler):
         return by_username
 
 
-def _failures(attempts: QuerySet) -> int:
+def _failures(attempts: "QuerySet[AccessAttempt]") -> int:
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0

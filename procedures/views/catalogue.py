@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from procedures.catalogue import usage
-from procedures.models import MaterialKind
+from procedures.models import Material, MaterialKind, Procedure
 
 
 @require_GET
@@ -27,6 +27,6 @@ def material_kind(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "procedures/material_kind.html", {"kind": kind, "rows": rows})
 
 
-def _procedures(rows: list) -> list:
+def _procedures(rows: list[tuple[Procedure, Material]]) -> list[Procedure]:
     """Each procedure once, however many of its rows ask for the kind."""
     return list({procedure.pk: procedure for procedure, _ in rows}.values())

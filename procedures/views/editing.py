@@ -1,8 +1,10 @@
 """Editors' actions on drafts. Each reads input, calls one publishing verb, and redirects."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,7 +33,7 @@ def _draft_admin_url(draft: ProcedureVersion) -> str:
 
 @require_POST
 @permission_required(EDIT, raise_exception=True)
-def new_draft(request, pk: int):
+def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = get_object_or_404(Procedure, pk=pk)
     existing = procedure.draft()
     if existing is not None:
@@ -44,7 +46,7 @@ def new_draft(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(PUBLISH, raise_exception=True)
-def publish(request, pk: int):
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft_or_404(pk)
     initial = {"change_summary": draft.change_summary, "effective_from": draft.effective_from}
     form = PublishForm(request.POST or None, initial=initial)
@@ -61,7 +63,7 @@ def publish(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT, raise_exception=True)
-def discard(request, pk: int):
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft_or_404(pk)
     if request.method == "POST":
         publishing.discard_draft(draft, by=request.user)
@@ -71,7 +73,7 @@ def discard(request, pk: int):
 
 
 @permission_required(EDIT, raise_exception=True)
-def preview(request, pk: int):
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as a resident (or, with ?as=staff, as window staff) would see its page."""
     draft = with_parts(_draft_or_404(pk).pk)
     as_staff = request.GET.get("as") == "staff"
@@ -90,7 +92,7 @@ def preview(request, pk: int):
 
 @require_POST
 @permission_required(EDIT, raise_exception=True)
-def markdown_preview(request):
+def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live preview, rendered and sanitised exactly as the public page is."""
     if "content" not in request.POST:
         return HttpResponseBadRequest("缺少要预览的内容。")
@@ -99,7 +101,7 @@ def markdown_preview(request):
 
 @require_POST
 @permission_required(EDIT, raise_exception=True)
-def image_upload(request):
+def image_upload(request: HttpRequest) -> HttpResponse:
     """An image dropped into the Markdown editor; answers markdownx's JSON."""
     upload = request.FILES.get("image")
     if upload is None:
@@ -111,7 +113,7 @@ def image_upload(request):
     return JsonResponse({"image_code": f"![]({url})"})
 
 
-def _admin_context(request, draft: ProcedureVersion) -> dict:
+def _admin_context(request: HttpRequest, draft: ProcedureVersion) -> dict[str, Any]:
     return {
         **admin.site.each_context(request),
         "draft": draft,

@@ -1,7 +1,7 @@
 """Pages anyone may read: published, in-force content; internal notes only for staff."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,7 +18,7 @@ from procedures.views.lookups import (
 
 
 @require_GET
-def category(request, slug: str):
+def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     procedures = Procedure.objects.public().filter(category=category)
     versions = ProcedureVersion.objects.in_bulk([p.current_version_id for p in procedures])
@@ -27,7 +27,7 @@ def category(request, slug: str):
 
 
 @require_GET
-def detail(request, slug: str):
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     version = current_version_or_404(procedure)
     signals.procedure_viewed.send(sender=Procedure, procedure=procedure, request=request)
@@ -46,7 +46,7 @@ def detail(request, slug: str):
 
 
 @require_GET
-def version_detail(request, slug: str, number: int):
+def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     version = published_version_or_404(procedure, number)
     current = procedure.current_version()
@@ -57,14 +57,15 @@ def version_detail(request, slug: str, number: int):
             "procedure": procedure,
             "version": version,
             "in_force": current is not None and current.pk == version.pk,
-            "not_yet": version.effective_from > timezone.localdate(),
+            "not_yet": version.effective_from is not None
+            and version.effective_from > timezone.localdate(),
             "current": current,
         },
     )
 
 
 @require_GET
-def history(request, slug: str):
+def history(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     versions = procedure.versions.on_record().select_related("published_by").order_by("-number")
     return render(
@@ -80,7 +81,7 @@ def history(request, slug: str):
 
 
 @require_GET
-def compare(request, slug: str):
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
     """The history page's form: two version numbers, older first, to their diff page."""
     procedure = public_procedure_or_404(slug)
     try:
@@ -95,7 +96,7 @@ def compare(request, slug: str):
 
 
 @require_GET
-def diff(request, slug: str, a: int, b: int):
+def diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     old, new = (published_version_or_404(procedure, n) for n in (a, b))
     if a == b:

@@ -4,6 +4,7 @@ The `browser`, `page` and `screenshot` fixtures are in tests/conftest.py.
 """
 
 import pytest
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +18,19 @@ def log_in(page, username: str, password: str = "pw-for-tests") -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+def save_draft(page) -> None:
+    """Press 保存并继续编辑 in the draft editor and wait until it saved without an error."""
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").wait_for()
+    assert page.locator(".errornote").count() == 0
+
+
+def publish_draft(page, change_summary: str, *, number: int) -> None:
+    """From the draft editor: 发布…, a change summary, effective today, and wait for it."""
+    page.get_by_role("link", name="发布…").click()
+    page.fill("#id_change_summary", change_summary)
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
+    page.click("input[type=submit]")
+    page.get_by_text(f"已发布第 {number} 版").wait_for()

@@ -1,8 +1,7 @@
 import pytest
-from django.utils import timezone
 
 from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, publish_draft, save_draft
 from tests.factories import make_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,14 +16,8 @@ def test_an_editor_removes_a_material_and_publishes_and_the_diff_names_it(page, 
     page.get_by_text("已从最新版本复制出草稿").wait_for()
     screenshot("draft-editor", full_page=True)
     page.check("#id_materials-0-DELETE")
-    page.click("input[name=_continue]")
-    page.locator(".messagelist .success").wait_for()
-    assert page.locator(".errornote").count() == 0
-    page.get_by_role("link", name="发布…").click()
-    page.fill("#id_change_summary", "居民身份证改为电子证照核验，不再提交")
-    page.fill("#id_effective_from", timezone.localdate().isoformat())
-    page.click("input[type=submit]")
-    page.get_by_text("已发布第 2 版").wait_for()
+    save_draft(page)
+    publish_draft(page, "居民身份证改为电子证照核验，不再提交", number=2)
     assert "居民身份证" not in page.locator("#materials").inner_text()
     page.goto(f"/procedures/{version.procedure.slug}/")
     assert "第 2 版" in page.locator(".procedure-header").inner_text()

@@ -1,11 +1,10 @@
 """The material catalogue in a real browser: an editor picks a kind, staff see where it is used."""
 
 import pytest
-from django.utils import timezone
 
 from procedures.models import MaterialKind
 from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, publish_draft, save_draft
 from tests.factories import make_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,15 +28,9 @@ def test_an_editor_adds_a_material_from_the_catalogue_and_the_catalogue_lists_it
     page.locator(".select2-results__option", has_text="居民身份证").click()
     row.locator("input[name$='-copies']").fill("2")
     screenshot("catalogue-editor-picked-kind", full_page=True)
-    page.click("input[name=_continue]")
-    page.locator(".messagelist .success").wait_for()
-    assert page.locator(".errornote").count() == 0
+    save_draft(page)
 
-    page.get_by_role("link", name="发布…").click()
-    page.fill("#id_change_summary", "增加居民身份证")
-    page.fill("#id_effective_from", timezone.localdate().isoformat())
-    page.click("input[type=submit]")
-    page.get_by_text("已发布第 2 版").wait_for()
+    publish_draft(page, "增加居民身份证", number=2)
     assert "居民身份证" in page.locator("#materials").inner_text()
 
     page.goto("/materials/")

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backups.archive import BackupError, create_backup
 
@@ -12,10 +13,10 @@ class Command(BaseCommand):
         "搜索索引和存下的告知单 PDF 不备份：需要时会重新生成。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("out", type=Path, help="备份文件，如 sopdesk-2025-06-01.tar.gz")
 
-    def handle(self, *args, out: Path, **options):
+    def handle(self, *args: Any, out: Path, **options: Any) -> None:
         try:
             summary = create_backup(out)
         except BackupError as error:

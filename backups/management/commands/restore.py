@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from backups.archive import BackupError, restore_backup
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         "用户和用户组等）和上传的图片，然后重建搜索索引。先检查整个备份，有任何问题就什么都不改。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", type=Path, help="manage.py backup 写出的 .tar.gz 文件")
         parser.add_argument(
             "--yes",
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             help="数据库里已有事项或用户时，确认删除它们、换成备份的内容",
         )
 
-    def handle(self, *args, archive: Path, replace: bool, **options):
+    def handle(self, *args: Any, archive: Path, replace: bool, **options: Any) -> None:
         try:
             summary = restore_backup(archive, replace=replace)
         except BackupError as error:

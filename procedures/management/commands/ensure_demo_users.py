@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -16,7 +18,7 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = "创建演示账号（管理员、窗口人员、编辑、审核发布），已存在的不变。"
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
         for username, password, group_name, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from procedures.library import export_library
 
@@ -8,9 +9,9 @@ from procedures.library import export_library
 class Command(BaseCommand):
     help = "把每个事项现行施行的版本导出为 YAML 文件（OUTDIR/<slug>.yaml），格式与导入相同。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("outdir", type=Path)
 
-    def handle(self, *args, outdir: Path, **options):
+    def handle(self, *args: Any, outdir: Path, **options: Any) -> None:
         written = export_library(outdir)
         self.stdout.write(f"已导出 {len(written)} 个事项到 {outdir}")

@@ -1,10 +1,14 @@
 import sys
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from procedures.exceptions import ImportFormatError, ProcedureError
-from procedures.library import ImportSummary, import_library
+from procedures.library import ImportSummary, Progress, import_library
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Command(BaseCommand):
@@ -14,12 +18,14 @@ class Command(BaseCommand):
         "任何一个事项有错，本次什么都不导入。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help=".yaml/.yml 文件或文件夹（递归读取）")
         parser.add_argument("--publish", action="store_true", help="直接发布，而不是只生成草稿")
         parser.add_argument("--by", metavar="USERNAME", help="记录为哪个用户的操作")
 
-    def handle(self, *args, paths, publish, by, **options):
+    def handle(
+        self, *args: Any, paths: list[str], publish: bool, by: str | None, **options: Any
+    ) -> None:
         user = self._user(by)
         try:
             summary = import_library(paths, publish=publish, by=user, progress=self._progress())
@@ -34,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error}（本次没有导入任何内容）") from None
         self._write_summary(summary)
 
-    def _user(self, username):
+    def _user(self, username: str | None) -> "User | None":
         if not username:
             return None
         user = get_user_model().objects.filter(username=username).first()
@@ -42,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(f"用户 {username} 不存在。")
         return user
 
-    def _progress(self):
+    def _progress(self) -> Progress | None:
         if not sys.stdout.isatty() or self.stdout._out is not sys.stdout:
             return None
         step = 1

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         "从而带上多个历史版本。库里已有事项时什么都不做。"
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if Procedure.objects.exists():
             self.stdout.write("库里已有事项，跳过演示库。")
             return
