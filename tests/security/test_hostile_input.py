@@ -34,8 +34,8 @@ from procedures.models import (
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchEntry
 from tests.factories import make_published, make_user
+from tests.procedures.test_editing import admin_post_data
 from tests.security.payloads import PAYLOADS
-from tests.views.test_editing import admin_post_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_published, publish_change
-from tests.test_import_procedures import LIBRARY, run_import, write
+from tests.procedures.test_import_procedures import LIBRARY, run_import, write
 
 pytestmark = pytest.mark.django_db
 
