@@ -149,7 +149,6 @@ class ProcedureAdmin(admin.ModelAdmin):
             by=request.user,
         )
         obj.pk = draft.procedure_id
-        self._new_draft = draft
 
     def save_related(
         self,
@@ -173,7 +172,9 @@ class ProcedureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None
     ) -> HttpResponse:
         messages.success(request, "事项已创建，请填写草稿内容后发布。")
-        url = reverse("admin:procedures_procedureversion_change", args=[self._new_draft.pk])
+        # The draft save_model made: looked up, not kept on this admin, which every request shares.
+        draft = obj.versions.get(status=ProcedureVersion.Status.DRAFT)
+        url = reverse("admin:procedures_procedureversion_change", args=[draft.pk])
         return HttpResponseRedirect(url)
 
 
@@ -333,7 +334,8 @@ class MaterialKindAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MaterialKind]:
         kinds: QuerySet[MaterialKind] = super().get_queryset(request)
-        return kinds.annotate(row_count=Count("materials"))
+        # GROUP BY drops Meta.ordering: the list and the autocomplete need it back.
+        return kinds.annotate(row_count=Count("materials")).order_by("name")
 
     @admin.display(description="别名")
     def alias_list(self, kind: MaterialKind) -> str:

@@ -266,6 +266,18 @@ class ProcedureVersion(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def content_key(self) -> tuple[object, ...]:
+        """Everything a version tells residents and staff: equal keys, identical versions."""
+        own = tuple(getattr(self, name) for name in VERSION_CONTENT_FIELDS)
+        parts = tuple(
+            tuple(
+                tuple(getattr(part, name) for name in (*fields, *model.identity_fields))
+                for part in getattr(self, related_name).all()
+            )
+            for related_name, model, fields in PARTS
+        )
+        return (own, parts)
+
     def stored_status(self) -> str | None:
         if self.pk is None:
             return None

@@ -146,7 +146,7 @@ def save_draft(
     if unknown:
         raise ValueError(f"unknown draft fields: {sorted(unknown)}")
     for name, value in content.items():
-        setattr(fresh, name, value)
+        setattr(fresh, name, _lf(value))
     fresh.revision += 1
     fresh.full_clean(validate_constraints=False)
     fresh.save()
@@ -161,7 +161,7 @@ def save_draft(
         rows = [
             # The stubs check `version` against the abstract VersionPart (see create_draft).
             model(  # type: ignore[misc]
-                version=fresh, position=index, **{f: row[f] for f in written if f in row}
+                version=fresh, position=index, **{f: _lf(row[f]) for f in written if f in row}
             )
             for index, row in enumerate(given, start=1)
         ]
@@ -190,6 +190,7 @@ def publish_version(
     if effective_from is not None:
         draft.effective_from = effective_from
     _check_publishable(draft)
+    _check_changed(draft, procedure.latest_version)
     last_number = procedure.versions.aggregate(Max("number"))["number__max"] or 0
     procedure.versions.filter(status=Status.PUBLISHED).update(status=Status.SUPERSEDED)
     draft.number = last_number + 1
@@ -274,6 +275,22 @@ def _check_publishable(draft: ProcedureVersion) -> None:
     ]
     if missing:
         raise PublishRefused(f"发布前请填写：{'、'.join(missing)}。")
+
+
+def _check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
+    """An identical version would announce a change that does not exist: refuse it."""
+    if latest is not None and draft.content_key() == latest.content_key():
+        raise PublishRefused(
+            f"草稿与第 {latest.number} 版的内容完全相同，没有可以发布的修改。"
+            "如果刚改过内容，请先在草稿里保存，再发布。"
+        )
+
+
+def _lf(value: object) -> object:
+    """Browsers send line breaks as CRLF: kept as LF, so that diffs show only real changes."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _user(by: User) -> "Account | None":

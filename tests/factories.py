@@ -85,12 +85,11 @@ def publish_change(
     by=None,
     **content,
 ) -> ProcedureVersion:
-    """A new version of `version`'s procedure with `content` changed."""
+    """A new version of `version`'s procedure with `content` changed (by default its summary:
+    publishing refuses a version identical to the one it replaces)."""
     draft = publishing.create_draft(version.procedure, by=by)
-    if content:
-        draft = publishing.save_draft(
-            draft, content=content, expected_revision=draft.revision, by=by
-        )
+    content = content or {"summary": f"{version.summary}（{change_summary}）"}
+    draft = publishing.save_draft(draft, content=content, expected_revision=draft.revision, by=by)
     return publishing.publish_version(
         draft, by=by, change_summary=change_summary, effective_from=effective_from
     )

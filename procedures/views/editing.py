@@ -3,13 +3,15 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from procedures import publishing
+from procedures.diffs import compare_versions
 from procedures.exceptions import ProcedureError
 from procedures.forms import PublishForm
 from procedures.models import Procedure, ProcedureVersion
@@ -27,11 +29,43 @@ def _draft_or_404(pk: int) -> ProcedureVersion:
     )
 
 
+def _published_meanwhile(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A draft published from another tab (or by a colleague): say so, show what is on record."""
+    version = ProcedureVersion.objects.on_record().select_related("procedure").filter(pk=pk).first()
+    if version is None:
+        return None
+    messages.info(request, f"这份草稿已经发布为第 {version.number} 版，不能再发布或丢弃。")
+    return redirect(version.get_absolute_url())
+
+
+def _changes(draft: ProcedureVersion) -> dict[str, Any]:
+    """What publishing will change: the draft against the version in force and a scheduled one."""
+    procedure = draft.procedure
+    shown = with_parts(draft.pk)
+    against = [
+        (label, version)
+        for label, version in (
+            ("现行", procedure.current_version()),
+            ("待施行", procedure.upcoming_version()),
+        )
+        if version is not None
+    ]
+    last = procedure.versions.aggregate(last=Max("number"))["last"] or 0
+    return {
+        "next_number": last + 1,
+        "comparisons": [
+            (label, version, compare_versions(with_parts(version.pk), shown, include_internal=True))
+            for label, version in against
+        ],
+    }
+
+
 def _draft_admin_url(draft: ProcedureVersion) -> str:
     return reverse("admin:procedures_procedureversion_change", args=[draft.pk])
 
 
 @require_POST
+@login_required
 @permission_required(EDIT, raise_exception=True)
 def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = get_object_or_404(Procedure, pk=pk)
@@ -45,8 +79,11 @@ def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 @permission_required(PUBLISH, raise_exception=True)
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    if on_record := _published_meanwhile(request, pk):
+        return on_record
     draft = _draft_or_404(pk)
     initial = {"change_summary": draft.change_summary, "effective_from": draft.effective_from}
     form = PublishForm(request.POST or None, initial=initial)
@@ -58,12 +95,16 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已发布第 {version.number} 版。")
             return redirect(version.get_absolute_url())
-    return render(request, "editing/publish.html", {**_admin_context(request, draft), "form": form})
+    context = {**_admin_context(request, draft), **_changes(draft), "form": form}
+    return render(request, "editing/publish.html", context)
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 @permission_required(EDIT, raise_exception=True)
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    if on_record := _published_meanwhile(request, pk):
+        return on_record
     draft = _draft_or_404(pk)
     if request.method == "POST":
         publishing.discard_draft(draft, by=request.user)
@@ -72,6 +113,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "editing/discard.html", _admin_context(request, draft))
 
 
+@login_required
 @permission_required(EDIT, raise_exception=True)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as a resident (or, with ?as=staff, as window staff) would see its page."""

@@ -74,6 +74,9 @@ def test_concurrent_publishes_get_distinct_numbers():
 def test_publishing_one_draft_twice_at_once_publishes_it_once():
     version = make_published()
     draft = publishing.create_draft(version.procedure, by=None)
+    draft = publishing.save_draft(
+        draft, content={"fee": "免费"}, expected_revision=draft.revision, by=None
+    )
 
     def publish():
         return publishing.publish_version(

@@ -54,6 +54,14 @@ def admin_post_data(client, draft):
     return data
 
 
+def changed_draft(procedure):
+    """A draft with one change saved: publishing refuses a copy identical to what it replaces."""
+    draft = publishing.create_draft(procedure, by=None)
+    return publishing.save_draft(
+        draft, content={"fee": "不收费（已核实）"}, expected_revision=draft.revision, by=None
+    )
+
+
 def test_an_editor_creates_a_draft_from_the_latest_version(client, version):
     login(client, EDITORS)
     response = client.post(reverse("procedures:new_draft", args=[version.procedure_id]))
@@ -85,7 +93,7 @@ def test_saving_the_admin_form_goes_through_the_publishing_service(client, versi
 
 def test_a_stale_admin_form_is_refused_and_nothing_lost(client, version):
     login(client, EDITORS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     stale = admin_post_data(client, draft)
     first = dict(stale, fee="第一位编辑的修改")
     client.post(draft_admin_url(draft), first)
@@ -110,7 +118,7 @@ def test_published_versions_are_read_only_in_the_admin(client, version):
 
 def test_publishing_needs_the_publish_permission(client, version):
     login(client, EDITORS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
         {"change_summary": "x", "effective_from": TODAY},
@@ -120,7 +128,7 @@ def test_publishing_needs_the_publish_permission(client, version):
 
 def test_a_publisher_publishes_with_summary_and_date(client, version):
     user = login(client, PUBLISHERS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     future = TODAY + datetime.timedelta(days=30)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
@@ -133,7 +141,7 @@ def test_a_publisher_publishes_with_summary_and_date(client, version):
 
 def test_publishing_without_a_summary_shows_the_form_again(client, version):
     login(client, PUBLISHERS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
         {"change_summary": "", "effective_from": TODAY.isoformat()},
@@ -145,29 +153,78 @@ def test_publishing_without_a_summary_shows_the_form_again(client, version):
 
 def test_discarding_a_draft_keeps_the_published_version(client, version):
     login(client, EDITORS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     client.post(reverse("procedures:discard", args=[draft.pk]))
     assert not ProcedureVersion.objects.filter(pk=draft.pk).exists()
     assert ProcedureVersion.objects.filter(pk=version.pk).exists()
 
 
-def test_a_published_version_cannot_be_discarded(client, version):
+def test_a_published_version_cannot_be_discarded_and_the_page_says_why(client, version):
     login(client, PUBLISHERS)
-    response = client.post(reverse("procedures:discard", args=[version.pk]))
-    assert response.status_code == 404
+    response = client.post(reverse("procedures:discard", args=[version.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == version.get_absolute_url()
+    assert "已经发布为第 1 版" in response.content.decode()
+    assert ProcedureVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_publishing_from_a_second_tab_shows_the_version_already_published(client, version):
+    login(client, PUBLISHERS)
+    draft = changed_draft(version.procedure)
+    url = reverse("procedures:publish", args=[draft.pk])
+    form = {"change_summary": "收费说明更正", "effective_from": TODAY.isoformat()}
+    client.post(url, form)
+    response = client.post(url, form, follow=True)
+    assert response.redirect_chain[-1][0] == f"/procedures/{version.procedure.slug}/versions/2/"
+    assert "已经发布为第 2 版" in response.content.decode()
+    assert version.procedure.versions.count() == 2
+
+
+def test_publishing_an_unchanged_draft_is_refused_with_a_message(client, version):
+    login(client, PUBLISHERS)
+    draft = publishing.create_draft(version.procedure, by=None)
+    response = client.post(
+        reverse("procedures:publish", args=[draft.pk]),
+        {"change_summary": "没改什么", "effective_from": TODAY.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "内容完全相同" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_the_publish_form_names_the_next_number_and_shows_the_changes(client, version):
+    login(client, PUBLISHERS)
+    draft = changed_draft(version.procedure)
+    html = client.get(reverse("procedures:publish", args=[draft.pk])).content.decode()
+    assert "成为第 2 版" in html
+    assert "与现行第 1 版" in html and "不收费（已核实）" in html
+
+
+def test_an_anonymous_visitor_on_an_edit_link_is_asked_to_log_in(client, version):
+    draft = changed_draft(version.procedure)
+    response = client.get(reverse("procedures:publish", args=[draft.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_an_editor_who_may_not_publish_is_told_so_in_chinese(client, version):
+    login(client, EDITORS)
+    draft = changed_draft(version.procedure)
+    response = client.get(reverse("procedures:publish", args=[draft.pk]))
+    assert response.status_code == 403
+    assert "没有权限" in response.content.decode()
 
 
 @pytest.mark.parametrize(("as_", "shows_internal"), [("", False), ("staff", True)])
 def test_preview_as_resident_or_staff(client, version, as_, shows_internal):
     login(client, EDITORS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     html = client.get(reverse("procedures:preview", args=[draft.pk]), {"as": as_}).content.decode()
     assert "草稿预览" in html
     assert ("内部：先查系统" in html) is shows_internal
 
 
 def test_anonymous_visitors_cannot_preview_drafts(client, version):
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     response = client.get(reverse("procedures:preview", args=[draft.pk]))
     assert response.status_code in (302, 403)
     assert "内部" not in response.content.decode()
@@ -241,7 +298,7 @@ def test_a_save_refused_by_the_service_shows_only_the_error(client, version, mon
         raise StaleDraft("草稿刚刚被他人保存。")
 
     login(client, EDITORS)
-    draft = publishing.create_draft(version.procedure, by=None)
+    draft = changed_draft(version.procedure)
     data = admin_post_data(client, draft)
     monkeypatch.setattr(publishing, "save_draft", refuse)
     response = client.post(draft_admin_url(draft), dict(data, fee="被拒绝的修改"))
@@ -250,4 +307,4 @@ def test_a_save_refused_by_the_service_shows_only_the_error(client, version, mon
     assert texts == ["草稿刚刚被他人保存。"]
     assert not LogEntry.objects.exists()
     draft.refresh_from_db()
-    assert draft.fee == ""
+    assert draft.fee == "不收费（已核实）"

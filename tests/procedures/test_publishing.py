@@ -154,3 +154,44 @@ def test_retiring_needs_a_reason():
     version = make_published()
     with pytest.raises(PublishRefused):
         publishing.retire_procedure(version.procedure, by=None, reason=" ")
+
+
+def test_publishing_a_copy_identical_to_the_version_it_replaces_is_refused():
+    version = make_published()
+    draft = publishing.create_draft(version.procedure, by=None)
+    with pytest.raises(PublishRefused, match="内容完全相同"):
+        publishing.publish_version(
+            draft, by=None, change_summary="什么也没改", effective_from=datetime.date(2025, 1, 1)
+        )
+    assert ProcedureVersion.objects.get(pk=draft.pk).is_draft
+
+
+def test_a_changed_copy_count_alone_is_a_change_worth_publishing():
+    version = make_published()
+    draft = publishing.create_draft(version.procedure, by=None)
+    rows = [
+        {"name": m.name, "form": m.form, "copies": m.copies + 1, "required": m.required}
+        for m in version.materials.all()
+    ]
+    draft = publishing.save_draft(
+        draft, content={}, parts={"materials": rows}, expected_revision=draft.revision, by=None
+    )
+    published = publishing.publish_version(
+        draft, by=None, change_summary="份数调整", effective_from=datetime.date(2025, 1, 1)
+    )
+    assert published.number == 2
+
+
+def test_line_breaks_from_a_browser_are_kept_as_plain_line_feeds():
+    version = make_published(conditions="第一条\n第二条")
+    draft = publishing.create_draft(version.procedure, by=None)
+    steps = [{"title": "提交", "body": "带齐材料\r\n到窗口"}]
+    draft = publishing.save_draft(
+        draft,
+        content={"conditions": "第一条\r\n第二条", "basis": "甲\r乙"},
+        parts={"steps": steps},
+        expected_revision=draft.revision,
+        by=None,
+    )
+    assert (draft.conditions, draft.basis) == ("第一条\n第二条", "甲\n乙")
+    assert draft.steps.get().body == "带齐材料\n到窗口"

@@ -246,7 +246,12 @@ def hostile_library(payload: str) -> Library:
         change_summary=rotated(payload),
         day=datetime.date(2024, 6, 1),
     )
-    v3 = save_and_publish(v2, {}, change_summary=payload, day=TODAY + datetime.timedelta(days=30))
+    v3 = save_and_publish(
+        v2,
+        {"content": {"time_limit": "当场办结"}, "parts": None},
+        change_summary=payload,
+        day=TODAY + datetime.timedelta(days=30),
+    )
     draft = publishing.create_draft(v1.procedure, by=None)
     texts = content(payload)
     draft = publishing.save_draft(

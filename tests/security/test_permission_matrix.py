@@ -54,6 +54,8 @@ PUBLIC = (OK, OK, OK, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK)
 ADMIN = (LOGIN, LOGIN, OK, OK)
 EDITING = (DENIED, DENIED, OK, OK)
+# Editing pages send an anonymous visitor to log in first.
+EDITING_PAGES = (LOGIN, DENIED, OK, OK)
 
 # Every URL that is not one of a model's admin pages: name (or route, if unnamed) → who gets what.
 MATRIX = {
@@ -72,10 +74,10 @@ MATRIX = {
     "handouts:current": Row(GET, *PUBLIC),
     "handouts:version": Row(GET, *PUBLIC),
     # Editing: editors and publishers; publishing: publishers only.
-    "procedures:new_draft": Row(POST, *EDITING),
-    "procedures:preview": Row(GET, *EDITING),
-    "procedures:discard": Row(GET, *EDITING),
-    "procedures:publish": Row(GET, DENIED, DENIED, DENIED, OK),
+    "procedures:new_draft": Row(POST, *EDITING_PAGES),
+    "procedures:preview": Row(GET, *EDITING_PAGES),
+    "procedures:discard": Row(GET, *EDITING_PAGES),
+    "procedures:publish": Row(GET, LOGIN, DENIED, DENIED, OK),
     "markdownx_markdownify": Row(POST, *EDITING),
     "markdownx_upload": Row(POST, *EDITING),
     # Accounts.
