@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from procedures.models import Material, ProcedureVersion, field_label
+from procedures.timeline import standing
 
 
 def material_line(material: Material) -> str:
@@ -14,6 +15,8 @@ def material_line(material: Material) -> str:
 
 def checklist_text(version: ProcedureVersion) -> str:
     lines = [f"【{version.title}】需带材料："]
+    if notice := standing(version).notice():
+        lines.append(f"注意：{notice}")
     lines += [material_line(m) for m in version.materials.all()]
     lines += [
         f"{field_label(ProcedureVersion, name)}：{getattr(version, name)}"

@@ -28,9 +28,10 @@ from weasyprint.text.ffi import ffi, fontconfig
 
 from hall.models import HallSettings
 from procedures.models import ProcedureVersion, field_label
+from procedures.timeline import standing
 
 # Bump when handouts/templates/handouts/handout.html changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 2
+HANDOUT_LAYOUT_VERSION = 3
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -68,6 +69,7 @@ def render_handout(
     """Render the handout as PDF bytes; refuses to print when the Chinese font is missing."""
     check_cjk_font()
     hall = hall or HallSettings.load()
+    printed_on = printed_on or timezone.localdate()
     html = render_to_string(
         "handouts/handout.html",
         {
@@ -76,7 +78,8 @@ def render_handout(
             "steps": list(version.steps.all()),
             "hall": hall,
             "contacts": _contacts(version, hall),
-            "printed_on": printed_on or timezone.localdate(),
+            "printed_on": printed_on,
+            "notice": standing(version, on=printed_on).notice(),
             "qr_code": _qr_data_uri(public_page_url(version)),
             "large": large,
             "font_family": FONT_FAMILY,
@@ -99,6 +102,8 @@ def storage_key(
         hall.hours,
         hall.phone,
         printed_on.isoformat(),
+        # A version is superseded, or a change announced, without the version changing.
+        standing(version, on=printed_on).notice(),
     ]
     digest = hashlib.sha256(json.dumps(printed, ensure_ascii=False).encode()).hexdigest()[:12]
     variant = "large" if large else "standard"

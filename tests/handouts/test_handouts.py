@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from hall.models import HallSettings
 from handouts import pdf as handouts
+from handouts.checklists import checklist_text
 from handouts.pdf import HandoutFontMissing
 from tests.factories import make_draft, make_published, publish_change
 
@@ -330,3 +331,36 @@ def stored_key(version) -> str:
     return handouts.storage_key(
         version, large=False, hall=HallSettings.load(), printed_on=timezone.localdate()
     )
+
+
+def test_a_superseded_handout_is_marked_as_such(tmp_path):
+    first = typical()
+    publish_change(first, effective_from=datetime.date(2024, 6, 1))
+    text = text_of(handouts.render_handout(first), tmp_path)
+    assert "已废止：自2024年6月1日起不再施行" in text
+
+
+def test_a_handout_of_a_version_not_yet_in_force_says_from_when(tmp_path):
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    upcoming = publish_change(typical(), effective_from=later)
+    text = text_of(handouts.render_handout(upcoming), tmp_path)
+    assert f"尚未施行：自{later.year}年{later.month}月{later.day}日起施行" in text
+
+
+def test_the_current_handout_and_checklist_announce_a_scheduled_change(tmp_path):
+    current = typical()
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    publish_change(current, effective_from=later, change_summary="户口簿改为系统核验")
+    line = f"自{later.year}年{later.month}月{later.day}日起：户口簿改为系统核验"
+    assert line in text_of(handouts.render_handout(current), tmp_path)
+    assert line.replace("自", "自 ", 1) in checklist_text(current)
+
+
+def test_a_stored_handout_is_printed_again_once_a_change_is_announced(monkeypatch):
+    current = typical()
+    hall = HallSettings.load()
+    today = timezone.localdate()
+    before = handouts.storage_key(current, large=False, hall=hall, printed_on=today)
+    publish_change(current, effective_from=today + datetime.timedelta(days=30))
+    after = handouts.storage_key(current, large=False, hall=hall, printed_on=today)
+    assert before != after

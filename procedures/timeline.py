@@ -1,0 +1,54 @@
+"""Where a version stands in time on a day: the words a page, a handout or a checklist must say.
+
+A resident handed a checklist on 28 December for rules that change on 1 January brings the
+wrong materials; a handout of a superseded version looks like a current one. Everything that
+prints a version asks here first.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Min
+from django.utils import timezone
+
+from procedures.models import ProcedureVersion
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    state: str  # "draft", "in_force", "upcoming" (not yet in force) or "superseded"
+    # For "superseded": the day it stopped being in force; for "upcoming": the day it starts.
+    since: datetime.date | None = None
+    # For the version in force: a published version that replaces it later, if any.
+    next_change: ProcedureVersion | None = None
+
+    def notice(self) -> str:
+        """One line for a version that is not simply the one in force, or an empty string."""
+        if self.state == "superseded" and self.since:
+            return f"已废止：自 {_day(self.since)}起不再施行，请以现行版本为准。"
+        if self.state == "upcoming" and self.since:
+            return f"尚未施行：自 {_day(self.since)}起施行，在此之前仍按现行版本办理。"
+        if self.next_change is not None and self.next_change.effective_from:
+            summary = self.next_change.change_summary
+            return f"自 {_day(self.next_change.effective_from)}起：{summary}"
+        return ""
+
+
+def standing(version: ProcedureVersion, *, on: datetime.date | None = None) -> Standing:
+    day = on or timezone.localdate()
+    if version.is_draft or version.effective_from is None:
+        return Standing("draft")
+    if version.effective_from > day:
+        return Standing("upcoming", since=version.effective_from)
+    procedure = version.procedure
+    current = procedure.current_version(day)
+    if current is not None and current.pk == version.pk:
+        return Standing("in_force", next_change=procedure.upcoming_version(day))
+    later = procedure.versions.on_record().filter(
+        number__gt=version.number, effective_from__lte=day
+    )
+    return Standing("superseded", since=later.aggregate(day=Min("effective_from"))["day"])
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
