@@ -231,7 +231,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "number", "published_at", "published_by", "revision"]
 
     class Media:
-        js = ["js/admin_sortable.js"]
+        js = ["js/admin_sortable.js", "js/admin_unsaved.js"]
         css = {"all": ["css/admin.css"]}
 
     def get_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> _FieldGroups:
