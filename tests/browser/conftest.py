@@ -6,6 +6,9 @@ The `browser`, `page` and `screenshot` fixtures are in tests/conftest.py.
 import pytest
 from django.utils import timezone
 
+from procedures.roles import PUBLISHERS
+from tests.factories import make_user
+
 
 @pytest.fixture(autouse=True)
 def _groups_again(roles):
@@ -18,6 +21,15 @@ def log_in(page, username: str, password: str = "pw-for-tests") -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+def open_new_draft(page, version, username: str = "chief") -> None:
+    """Log in as a publisher and press 新建草稿 on the version's procedure."""
+    make_user(username, PUBLISHERS, is_staff=True)
+    log_in(page, username)
+    page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
+    page.get_by_role("button", name="新建草稿").click()
+    page.get_by_text("已从最新版本复制出草稿").wait_for()
 
 
 def save_draft(page) -> None:

@@ -2,19 +2,10 @@
 
 import pytest
 
-from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in, publish_draft, save_draft
-from tests.factories import make_published, make_user
+from tests.browser.conftest import open_new_draft, publish_draft, save_draft
+from tests.factories import make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_new_draft(page, version) -> None:
-    make_user("chief", PUBLISHERS, is_staff=True)
-    log_in(page, "chief")
-    page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
-    page.get_by_role("button", name="新建草稿").click()
-    page.get_by_text("已从最新版本复制出草稿").wait_for()
 
 
 def rows(page, group: str):

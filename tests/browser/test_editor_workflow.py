@@ -1,19 +1,14 @@
 import pytest
 
-from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in, publish_draft, save_draft
-from tests.factories import make_published, make_user
+from tests.browser.conftest import open_new_draft, publish_draft, save_draft
+from tests.factories import make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_editor_removes_a_material_and_publishes_and_the_diff_names_it(page, screenshot):
     version = make_published("生育服务手册")
-    make_user("chief", PUBLISHERS, is_staff=True)
-    log_in(page, "chief")
-    page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
-    page.get_by_role("button", name="新建草稿").click()
-    page.get_by_text("已从最新版本复制出草稿").wait_for()
+    open_new_draft(page, version)
     screenshot("draft-editor", full_page=True)
     page.check("#id_materials-0-DELETE")
     save_draft(page)

@@ -3,9 +3,8 @@
 import pytest
 
 from procedures.models import MaterialKind
-from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in, publish_draft, save_draft
-from tests.factories import make_published, make_user
+from tests.browser.conftest import open_new_draft, publish_draft, save_draft
+from tests.factories import make_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +13,7 @@ def test_an_editor_adds_a_material_from_the_catalogue_and_the_catalogue_lists_it
     make_published("失业登记", slug="shi-ye", materials=[{"name": "居民身份证"}])
     MaterialKind.objects.filter(name="居民身份证").update(aliases=["身份证"])
     version = make_published("生育服务手册", slug="sheng-yu", materials=[{"name": "结婚证"}])
-    make_user("chief", PUBLISHERS, is_staff=True)
-    log_in(page, "chief")
-    page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
-    page.get_by_role("button", name="新建草稿").click()
-    page.get_by_text("已从最新版本复制出草稿").wait_for()
+    open_new_draft(page, version)
 
     screenshot("catalogue-editor-draft", full_page=True)
     page.locator("#materials-group .add-row a").click()
