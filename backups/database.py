@@ -33,7 +33,8 @@ LEFT_OUT = {
     "axes.accessfailurelog": "登录失败记录只在 15 分钟内有用",
     "axes.accesslog": "不记录成功登录（AXES_DISABLE_ACCESS_LOG）",
 }
-TRIGGERS = importlib.import_module("procedures.migrations.0003_immutability_triggers")
+# The immutability triggers as the latest migration that defines them made them.
+TRIGGERS = importlib.import_module("procedures.migrations.0011_withdrawn_versions")
 
 
 def saved_models() -> list[type[models.Model]]:

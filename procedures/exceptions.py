@@ -25,6 +25,10 @@ class PublishRefused(ProcedureError):
     """The draft is missing what publishing needs (change summary, effective date, title)."""
 
 
+class ScheduledVersionPending(PublishRefused):
+    """A fix would take effect before a scheduled version: say whether to carry or withdraw it."""
+
+
 class ImportFormatError(ProcedureError):
     """A library file is not valid: each problem names the file, the procedure and the field."""
 

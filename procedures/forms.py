@@ -140,9 +140,20 @@ class PublishForm(forms.Form):
     )
     effective_from = forms.DateField(
         label="施行日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="可以是将来的日期：到那天才施行，之前仍按现行版本办理。",
     )
+
+    scheduled = forms.ChoiceField(
+        label="待施行的版本",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("carry", "把这次更正带入待施行的版本：生成一份新草稿，审核后按原定日期发布"),
+            ("withdraw", "撤回待施行的版本（写明原因）"),
+        ],
+    )
+    withdraw_reason = forms.CharField(label="撤回原因", max_length=300, required=False)
 
     def clean_effective_from(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["effective_from"]

@@ -126,11 +126,15 @@ class VersionQuerySet(models.QuerySet["ProcedureVersion"]):
     def on_record(self) -> "VersionQuerySet":
         return self.exclude(status=ProcedureVersion.Status.DRAFT)
 
+    def enacted(self) -> "VersionQuerySet":
+        """Versions on record that take or took effect on their date: not withdrawn ones."""
+        return self.on_record().exclude(status=ProcedureVersion.Status.WITHDRAWN)
+
     def in_force(self, on: datetime.date | None = None) -> "VersionQuerySet":
         """The rule, once: of the versions on record effective by the given day (today), the
         highest-numbered is in force; they come in that order, the one in force first."""
         return (
-            self.on_record()
+            self.enacted()
             .filter(effective_from__lte=on or timezone.localdate())
             .order_by("-number")
         )
@@ -148,6 +152,8 @@ class ProcedureVersion(models.Model):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
         SUPERSEDED = "superseded", "已废止"
+        # Scheduled, then taken back before it took effect (an urgent fix overtook it).
+        WITHDRAWN = "withdrawn", "已撤回"
 
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name="事项"
@@ -190,6 +196,17 @@ class ProcedureVersion(models.Model):
         verbose_name="创建人",
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="撤回人",
+    )
+    withdrawn_reason = models.CharField("撤回原因", max_length=300, blank=True, editable=False)
     # Bumped on every save of a draft, so that a stale editor form is refused, not applied.
     revision = models.PositiveIntegerField("修订次数", default=0, editable=False)
 
@@ -232,7 +249,7 @@ class ProcedureVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft", number__isnull=True, published_at__isnull=True)
                 | (
-                    Q(status__in=["published", "superseded"])
+                    Q(status__in=["published", "superseded", "withdrawn"])
                     & Q(number__isnull=False, published_at__isnull=False)
                     & Q(effective_from__isnull=False)
                     & ~Q(change_summary="")
@@ -486,6 +503,7 @@ class AuditEvent(models.Model):
         DRAFT_SAVED = "draft_saved", "保存草稿"
         PUBLISHED = "published", "发布"
         DISCARDED = "discarded", "丢弃草稿"
+        WITHDRAWN = "withdrawn", "撤回待施行版本"
         DETAILS_CHANGED = "details_changed", "修改条线/编码/别名"
         RETIRED = "retired", "停办"
 

@@ -19,6 +19,7 @@ from procedures.exceptions import (
     DraftExists,
     NotADraft,
     PublishRefused,
+    ScheduledVersionPending,
     StaleDraft,
 )
 from procedures.models import (
@@ -30,6 +31,7 @@ from procedures.models import (
     Procedure,
     ProcedureVersion,
 )
+from procedures.timeline import day_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as Account  # what AUTH_USER_MODEL names
@@ -87,11 +89,15 @@ def create_procedure(
 def create_draft(
     procedure: Procedure, *, by: User, from_version: ProcedureVersion | None = None
 ) -> ProcedureVersion:
-    """A draft copying the latest published version (or `from_version`) and all its parts."""
+    """A draft copying the version in force (or `from_version`, e.g. a scheduled one) and its parts.
+
+    A fix starts from what residents are told today, never silently from a version scheduled
+    for later; a procedure with nothing in force yet starts from its latest version.
+    """
     procedure = _lock(procedure.pk)
     if procedure.versions.filter(status=Status.DRAFT).exists():
         raise DraftExists(f"“{procedure}”已有一份草稿，请继续编辑或先丢弃它。")
-    source = from_version or procedure.latest_version
+    source = from_version or procedure.current_version() or procedure.latest_version
     if source is None:
         # A procedure whose only draft was discarded: start again from a blank page.
         draft = ProcedureVersion(procedure=procedure, title=procedure.slug, created_by=_user(by))
@@ -181,8 +187,16 @@ def publish_version(
     by: User,
     change_summary: str | None = None,
     effective_from: datetime.date | None = None,
+    scheduled: str | None = None,
+    withdraw_reason: str = "",
 ) -> ProcedureVersion:
-    """Put a draft on record: next number, previous version superseded, pointer moved."""
+    """Put a draft on record: next number, previous version superseded, pointer moved.
+
+    A draft taking effect before a version scheduled later, and not based on it, would leave
+    that version unable ever to take effect (the highest number in force wins). `scheduled`
+    says what happens to it: "carry" (the scheduled version is withdrawn and a new draft of it
+    carries this fix, to be reviewed and published for its date) or "withdraw" (with a reason).
+    """
     procedure = _lock(version.procedure_id)
     draft = _fresh_draft(version)
     if change_summary is not None:
@@ -190,7 +204,10 @@ def publish_version(
     if effective_from is not None:
         draft.effective_from = effective_from
     _check_publishable(draft)
-    _check_changed(draft, procedure.latest_version)
+    _check_changed(draft, draft.based_on or procedure.latest_version)
+    overtaken = overtaken_version(draft)
+    if overtaken is not None:
+        _withdraw(overtaken, scheduled=scheduled, reason=withdraw_reason, by=by)
     last_number = procedure.versions.aggregate(Max("number"))["number__max"] or 0
     procedure.versions.filter(status=Status.PUBLISHED).update(status=Status.SUPERSEDED)
     draft.number = last_number + 1
@@ -203,7 +220,81 @@ def publish_version(
     procedure.save(update_fields=["latest_version"])
     signals.notify_changed([procedure.pk])
     _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
+    if overtaken is not None and scheduled == "carry":
+        _carry_into_new_draft(overtaken, fix=draft, by=by)
     return draft
+
+
+def overtaken_version(draft: ProcedureVersion) -> ProcedureVersion | None:
+    """A version scheduled after the draft's date that the draft does not build on, if any."""
+    if draft.effective_from is None:
+        return None
+    pending = draft.procedure.versions.filter(
+        status=Status.PUBLISHED, effective_from__gt=draft.effective_from
+    ).first()
+    if pending is None or pending.pk == draft.based_on_id:
+        return None
+    return pending
+
+
+def _withdraw(version: ProcedureVersion, *, scheduled: str | None, reason: str, by: User) -> None:
+    number = version.number
+    if scheduled not in ("carry", "withdraw"):
+        day = day_label(version.effective_from) if version.effective_from else ""
+        raise ScheduledVersionPending(
+            f"第 {number} 版已定于 {day}施行。这份更正先施行后，第 {number} 版将永远不能施行："
+            f"请选择把更正带入待施行的版本（生成一份新草稿，审核后按原日期发布），"
+            f"或撤回第 {number} 版并写明原因。"
+        )
+    if scheduled == "withdraw" and not reason.strip():
+        raise PublishRefused(f"撤回第 {number} 版需要写明原因。")
+    carried = "已把更正带入新草稿，审核后按原日期重新发布"
+    why = (reason.strip() if scheduled == "withdraw" else carried)[:300]
+    # A version on record refuses save(); its status is publishing's to change, as superseding.
+    ProcedureVersion.objects.filter(pk=version.pk).update(
+        status=Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawn_by=_user(by),
+        withdrawn_reason=why,
+    )
+    _record(AuditEvent.Action.WITHDRAWN, version.procedure, version, by, why)
+
+
+def _carry_into_new_draft(
+    scheduled: ProcedureVersion, *, fix: ProcedureVersion, by: User
+) -> ProcedureVersion:
+    """The scheduled content with the fix's changes on top: what changed from the fix's base.
+
+    A list (materials, steps, FAQs) the scheduled version also changed keeps the scheduled
+    version's wording, and the new draft's change summary says to check it.
+    """
+    base = fix.based_on
+    draft = create_draft(fix.procedure, by=by, from_version=scheduled)
+    content = {
+        name: getattr(fix, name)
+        for name in VERSION_CONTENT_FIELDS
+        if base is None or getattr(fix, name) != getattr(base, name)
+    }
+    parts, to_check = {}, []
+    for related_name, model, fields in PARTS:
+        names = (*fields, *model.identity_fields)
+        rows = {
+            version.pk: [
+                {n: getattr(p, n) for n in names} for p in getattr(version, related_name).all()
+            ]
+            for version in (v for v in (base, fix, scheduled) if v is not None)
+        }
+        if base is None or rows[fix.pk] == rows[base.pk]:
+            continue
+        if rows[scheduled.pk] == rows[base.pk]:
+            parts[related_name] = rows[fix.pk]
+        else:
+            to_check.append(str(model._meta.verbose_name))
+    summary = f"{scheduled.change_summary}；并带入第 {fix.number} 版的更正：{fix.change_summary}"
+    if to_check:
+        summary += f"（请核对{'、'.join(to_check)}：两版都有修改）"
+    content.update(change_summary=summary[:500], effective_from=scheduled.effective_from)
+    return save_draft(draft, content=content, parts=parts, expected_revision=draft.revision, by=by)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from procedures.models import ProcedureVersion
 
 @dataclasses.dataclass(frozen=True)
 class Standing:
-    state: str  # "draft", "in_force", "upcoming" (not yet in force) or "superseded"
+    state: str  # "draft", "in_force", "upcoming" (not yet), "superseded" or "withdrawn"
     # For "superseded": the day it stopped being in force; for "upcoming": the day it starts.
     since: datetime.date | None = None
     # For the version in force: a published version that replaces it later, if any.
@@ -24,13 +24,15 @@ class Standing:
 
     def notice(self) -> str:
         """One line for a version that is not simply the one in force, or an empty string."""
+        if self.state == "withdrawn":
+            return "已撤回：这一版没有施行，请以现行版本为准。"
         if self.state == "superseded" and self.since:
-            return f"已废止：自 {_day(self.since)}起不再施行，请以现行版本为准。"
+            return f"已废止：自 {day_label(self.since)}起不再施行，请以现行版本为准。"
         if self.state == "upcoming" and self.since:
-            return f"尚未施行：自 {_day(self.since)}起施行，在此之前仍按现行版本办理。"
+            return f"尚未施行：自 {day_label(self.since)}起施行，在此之前仍按现行版本办理。"
         if self.next_change is not None and self.next_change.effective_from:
             summary = self.next_change.change_summary
-            return f"自 {_day(self.next_change.effective_from)}起：{summary}"
+            return f"自 {day_label(self.next_change.effective_from)}起：{summary}"
         return ""
 
 
@@ -38,6 +40,8 @@ def standing(version: ProcedureVersion, *, on: datetime.date | None = None) -> S
     day = on or timezone.localdate()
     if version.is_draft or version.effective_from is None:
         return Standing("draft")
+    if version.status == ProcedureVersion.Status.WITHDRAWN:
+        return Standing("withdrawn")
     if version.effective_from > day:
         return Standing("upcoming", since=version.effective_from)
     procedure = version.procedure
@@ -50,5 +54,6 @@ def standing(version: ProcedureVersion, *, on: datetime.date | None = None) -> S
     return Standing("superseded", since=later.aggregate(day=Min("effective_from"))["day"])
 
 
-def _day(day: datetime.date) -> str:
+def day_label(day: datetime.date) -> str:
+    """2027年1月1日: how pages, handouts and messages write a date."""
     return f"{day.year}年{day.month}月{day.day}日"

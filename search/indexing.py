@@ -114,7 +114,7 @@ def _windows(procedure_ids: Sequence[int], *, today: datetime.date) -> dict[int,
         )
     )
     by_procedure: dict[int, list] = {}
-    rows = ProcedureVersion.objects.on_record().filter(procedure_id__in=live)
+    rows = ProcedureVersion.objects.enacted().filter(procedure_id__in=live)
     for version_id, procedure_id, number, effective in rows.values_list(
         "pk", "procedure_id", "number", "effective_from"
     ):

@@ -53,6 +53,10 @@ def _changes(draft: ProcedureVersion) -> dict[str, Any]:
     last = procedure.versions.aggregate(last=Max("number"))["last"] or 0
     return {
         "next_number": last + 1,
+        # Shown while the draft's own date is not yet known to be before or after it.
+        "scheduled_version": next(
+            (v for label, v in against if label == "待施行" and v.pk != draft.based_on_id), None
+        ),
         "comparisons": [
             (label, version, compare_versions(with_parts(version.pk), shown, include_internal=True))
             for label, version in against
@@ -73,8 +77,14 @@ def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, "这个事项已有一份草稿，继续编辑它。")
         return redirect(_draft_admin_url(existing))
-    draft = publishing.create_draft(procedure, by=request.user)
-    messages.success(request, "已从最新版本复制出草稿，修改后点“发布”。")
+    source = procedure.versions.on_record().filter(pk=request.POST.get("from") or 0).first()
+    draft = publishing.create_draft(procedure, by=request.user, from_version=source)
+    messages.success(
+        request,
+        f"已从第 {draft.based_on.number} 版复制出草稿，修改后点“发布”。"
+        if draft.based_on
+        else "已新建空白草稿。",
+    )
     return redirect(_draft_admin_url(draft))
 
 

@@ -124,3 +124,15 @@ def test_the_commands_back_up_and_restore(library, tmp_path, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         call_command("restore", str(archive), "--yes", stdout=out)
     assert "事项 3，版本 7" in out.getvalue()
+
+
+def test_a_restore_puts_back_the_triggers_of_the_latest_migration_that_defines_them():
+    from pathlib import Path
+
+    from backups import database
+
+    folder = Path(database.__file__).parents[1] / "procedures" / "migrations"
+    defining = sorted(
+        path.stem for path in folder.glob("0*.py") if "def create_triggers" in path.read_text()
+    )
+    assert database.TRIGGERS.__name__ == f"procedures.migrations.{defining[-1]}"

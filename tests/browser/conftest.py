@@ -29,7 +29,7 @@ def open_new_draft(page, version, username: str = "chief") -> None:
     log_in(page, username)
     page.goto(f"/admin/procedures/procedure/{version.procedure_id}/change/")
     page.get_by_role("button", name="新建草稿").click()
-    page.get_by_text("已从最新版本复制出草稿").wait_for()
+    page.get_by_text("复制出草稿").wait_for()
 
 
 def save_draft(page) -> None:
