@@ -13,6 +13,7 @@ urlpatterns = [
     path("procedures/<slug:slug>/versions/<int:number>/", public.version_detail, name="version"),
     path("procedures/<slug:slug>/diff/", public.compare, name="compare"),
     path("procedures/<slug:slug>/diff/<int:a>/<int:b>/", public.diff, name="diff"),
+    path("edit/drafts/", editing.drafts, name="drafts"),
     path("edit/procedures/<int:pk>/new-draft/", editing.new_draft, name="new_draft"),
     path("edit/drafts/<int:pk>/publish/", editing.publish, name="publish"),
     path("edit/drafts/<int:pk>/discard/", editing.discard, name="discard"),

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procedures import publishing
 from procedures.diffs import compare_versions
@@ -86,6 +86,20 @@ def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
         else "已新建空白草稿。",
     )
     return redirect(_draft_admin_url(draft))
+
+
+@require_GET
+@login_required
+@permission_required(EDIT, raise_exception=True)
+def drafts(request: HttpRequest) -> HttpResponse:
+    """Every open draft, the longest-waiting first: what publishers have to look at."""
+    waiting = (
+        ProcedureVersion.objects.filter(status=ProcedureVersion.Status.DRAFT)
+        .select_related("procedure__category", "based_on", "created_by")
+        .order_by("updated_at")
+    )
+    context = {**admin.site.each_context(request), "title": "待发布的草稿", "drafts": waiting}
+    return render(request, "editing/drafts.html", context)
 
 
 @require_http_methods(["GET", "POST"])

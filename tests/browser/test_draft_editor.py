@@ -68,5 +68,10 @@ def test_unsaved_changes_are_never_published_silently(page, screenshot):
     assert asked and "未保存的修改" in asked[0]
     assert "/admin/procedures/procedureversion/" in page.url  # still editing
     save_draft(page)
+    page.goto("/edit/drafts/")
+    listed = page.locator("table.drafts").inner_text()
+    assert "生育服务手册" in listed and "第 1 版" in listed
+    screenshot("drafts-waiting", full_page=True)
+    page.get_by_role("link", name="生育服务手册").click()
     publish_draft(page, "居民身份证改为 3 份", number=2)
     assert "3 份" in page.locator("#materials").inner_text()

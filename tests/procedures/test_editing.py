@@ -308,3 +308,23 @@ def test_a_save_refused_by_the_service_shows_only_the_error(client, version, mon
     assert not LogEntry.objects.exists()
     draft.refresh_from_db()
     assert draft.fee == "不收费（已核实）"
+
+
+def test_the_drafts_list_shows_every_open_draft_the_longest_waiting_first(
+    client, version, django_assert_max_num_queries
+):
+    login(client, PUBLISHERS)
+    older = changed_draft(version.procedure)
+    newer = make_published("失业登记", slug="shi-ye")
+    newer_draft = changed_draft(newer.procedure)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("procedures:drafts"))
+    assert [d.pk for d in response.context["drafts"]] == [older.pk, newer_draft.pk]
+    assert reverse("procedures:publish", args=[older.pk]) in response.content.decode()
+
+
+def test_editors_see_the_drafts_list_without_the_publish_link(client, version):
+    login(client, EDITORS)
+    draft = changed_draft(version.procedure)
+    html = client.get(reverse("procedures:drafts")).content.decode()
+    assert draft.title in html and reverse("procedures:publish", args=[draft.pk]) not in html

@@ -74,6 +74,7 @@ MATRIX = {
     "handouts:current": Row(GET, *PUBLIC),
     "handouts:version": Row(GET, *PUBLIC),
     # Editing: editors and publishers; publishing: publishers only.
+    "procedures:drafts": Row(GET, *EDITING_PAGES),
     "procedures:new_draft": Row(POST, *EDITING_PAGES),
     "procedures:preview": Row(GET, *EDITING_PAGES),
     "procedures:discard": Row(GET, *EDITING_PAGES),
