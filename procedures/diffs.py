@@ -230,18 +230,13 @@ def _coalesce(segments: list[Segment]) -> list[Segment]:
     return result
 
 
-def _label(model: type[Model], name: str) -> str:
-    """A field's name as pages, handouts and the editor show it: its verbose_name."""
-    return field_label(model, name)
-
-
 def _text_change(
     model: type[Model], name: str, old: str, new: str, *, internal: bool = False
 ) -> TextChange | None:
     if old == new:
         return None
     return TextChange(
-        name=name, label=_label(model, name), segments=diff_text(old, new), internal=internal
+        name=name, label=field_label(model, name), segments=diff_text(old, new), internal=internal
     )
 
 
@@ -335,7 +330,7 @@ def _material_attribute_changes(old: Material, new: Material) -> list[AttributeC
         ("required", old.requirement(), new.requirement()),
         ("note", old.note or NOTHING, new.note or NOTHING),
     )
-    return [AttributeChange(_label(Material, name), a, b) for name, a, b in compared if a != b]
+    return [AttributeChange(field_label(Material, name), a, b) for name, a, b in compared if a != b]
 
 
 def _pair_materials(old: list[Material], new: list[Material]) -> list[tuple[int, int]]:
