@@ -31,6 +31,7 @@ from procedures.models import (
     MaterialKind,
     Procedure,
     ProcedureVersion,
+    ReviewRules,
     Step,
 )
 
@@ -273,7 +274,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
             for formset in formsets
         }
         try:
-            publishing.save_draft(
+            saved = publishing.save_draft(
                 form.instance,
                 content=content,
                 parts=parts,
@@ -284,6 +285,11 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
             # A flag for this request's log_change and response_change, read with getattr.
             setattr(request, "draft_save_refused", True)  # noqa: B010
             messages.error(request, str(error))
+            return
+        if form.instance.review_state != saved.review_state:
+            messages.warning(
+                request, "这份草稿原已提交审核；修改后它退出了审核。改完后请再点“提交审核…”。"
+            )
 
     # Django stores a text change message as it is; the stubs allow only the structured list.
     def construct_change_message(  # type: ignore[override]
@@ -363,4 +369,16 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(ReviewRules)
+class ReviewRulesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "allow_self_approval"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # The one row, by those who may add it (superusers): never a second.
+        return super().has_add_permission(request) and not ReviewRules.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReviewRules | None = None) -> bool:
         return False

@@ -36,3 +36,7 @@ class ImportFormatError(ProcedureError):
         self.problems = problems
         self.rejected = rejected  # how many procedures (or unreadable files) the problems cover
         super().__init__("\n".join(problems))
+
+
+class ReviewRefused(PublishRefused):
+    """The review rules do not allow this step: not submitted, already submitted, own draft."""

@@ -134,6 +134,31 @@ class FAQForm(forms.ModelForm):
         widgets = {"answer": AdminMarkdownxWidget}
 
 
+class SubmitForm(forms.Form):
+    """An editor's request for review: what changed, and the date they propose."""
+
+    change_summary = forms.CharField(
+        label="修改说明",
+        max_length=500,
+        help_text="这一版改了什么、依据哪份文件。审核人据此核对，发布后居民和同事也会看到。",
+    )
+    effective_from = forms.DateField(
+        label="建议施行日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="可不填：由审核人发布时确定。",
+    )
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="退回意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="编辑打开草稿时会看到：需要改什么、为什么。",
+    )
+
+
 class PublishForm(forms.Form):
     change_summary = forms.CharField(
         label="修改说明", max_length=500, help_text="这一版改了什么，居民和同事都会看到。"

@@ -155,6 +155,13 @@ class ProcedureVersion(models.Model):
         # Scheduled, then taken back before it took effect (an urgent fix overtook it).
         WITHDRAWN = "withdrawn", "已撤回"
 
+    class Review(models.TextChoices):
+        """Where a draft is in review: a second person publishes what its editor submitted."""
+
+        EDITING = "editing", "编辑中"
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "已退回"
+
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name="事项"
     )
@@ -207,6 +214,40 @@ class ProcedureVersion(models.Model):
         verbose_name="撤回人",
     )
     withdrawn_reason = models.CharField("撤回原因", max_length=300, blank=True, editable=False)
+    # Review of a draft, written by `procedures.reviews` only.
+    review_state = models.CharField(
+        "审核状态", max_length=10, choices=Review.choices, default=Review.EDITING, editable=False
+    )
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    review_comment = models.TextField("退回意见", blank=True, editable=False)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="退回人",
+    )
+    batch = models.ForeignKey(
+        "BatchChange",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="versions",
+        verbose_name="批量修订",
+    )
     # Bumped on every save of a draft, so that a stale editor form is refused, not applied.
     revision = models.PositiveIntegerField("修订次数", default=0, editable=False)
 
@@ -399,6 +440,51 @@ class MaterialKind(models.Model):
         return [self.name, *self.aliases]
 
 
+class BatchChange(models.Model):
+    """One policy change to a kind of material across many procedures (批量修订).
+
+    It made one draft in each procedure (`versions`), reviewed and published together.
+    """
+
+    class Operation(models.TextChoices):
+        REMOVE = "remove", "不再需要（从清单删除）"
+        CONDITIONAL = "conditional", "改为按情形提交"
+        FORM = "form", "修改形式或份数"
+        RENAME = "rename", "改名"
+
+    kind = models.ForeignKey(
+        MaterialKind, on_delete=models.PROTECT, related_name="batch_changes", verbose_name="材料"
+    )
+    operation = models.CharField("修改方式", max_length=12, choices=Operation.choices)
+    condition = models.CharField("适用情形", max_length=300, blank=True)
+    form = models.CharField("形式", max_length=20, blank=True)
+    copies = models.PositiveIntegerField("份数", null=True, blank=True)
+    new_name = models.CharField("新名称", max_length=200, blank=True)
+    change_summary = models.CharField("修改说明", max_length=500)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量修订"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(change_summary=""), name="batch_summary_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}：{self.get_operation_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:batch", args=[self.pk])
+
+
 class Material(VersionPart):
     class Form(models.TextChoices):
         ORIGINAL = "original", "原件"
@@ -494,6 +580,28 @@ PARTS: tuple[tuple[str, type[VersionPart], tuple[str, ...]], ...] = (
 )
 
 
+class ReviewRules(models.Model):
+    """How this hall reviews drafts before they are published; one row, edited in the admin."""
+
+    allow_self_approval = models.BooleanField(
+        "允许发布自己编写的草稿",
+        default=False,
+        help_text="只有一位管理员的服务中心才需要打开。关闭时（默认），草稿必须由编写人以外、"
+        "有“审核发布”权限的同事发布。",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核规则"
+
+    def __str__(self) -> str:
+        return "审核规则"
+
+    @classmethod
+    def load(cls) -> "ReviewRules":
+        rules, _ = cls.objects.get_or_create(pk=1)
+        return rules
+
+
 class AuditEvent(models.Model):
     """Who did what to which procedure, and when. Written by `procedures.publishing` only."""
 
@@ -504,6 +612,8 @@ class AuditEvent(models.Model):
         PUBLISHED = "published", "发布"
         DISCARDED = "discarded", "丢弃草稿"
         WITHDRAWN = "withdrawn", "撤回待施行版本"
+        SUBMITTED = "submitted", "提交审核"
+        RETURNED = "returned", "退回修改"
         DETAILS_CHANGED = "details_changed", "修改条线/编码/别名"
         RETIRED = "retired", "停办"
 
@@ -513,6 +623,15 @@ class AuditEvent(models.Model):
         Procedure, on_delete=models.CASCADE, related_name="audit_events", verbose_name="事项"
     )
     version_label = models.CharField("版本", max_length=250, blank=True)
+    # The draft or version acted on, while it exists (a discarded draft leaves only its label).
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name="版本记录",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

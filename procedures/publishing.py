@@ -1,7 +1,9 @@
 """The verbs of the library: the only code that writes version state.
 
 Admin, views, management commands and tests all call these functions, so that every path
-behaves the same. Each verb is one transaction that first locks the procedure row: two
+behaves the same. Review (`procedures.reviews`) decides who may publish a draft, and then
+calls `publish_version`; an import run by the operator publishes without review.
+Each verb is one transaction that first locks the procedure row: two
 publishes of one procedure queue behind each other instead of racing for a version number.
 """
 
@@ -26,6 +28,7 @@ from procedures.models import (
     PARTS,
     VERSION_CONTENT_FIELDS,
     AuditEvent,
+    BatchChange,
     Category,
     Material,
     Procedure,
@@ -41,18 +44,19 @@ User: TypeAlias = "Account | AnonymousUser | None"
 Status = ProcedureVersion.Status
 
 
-def _lock(procedure_id: int) -> Procedure:
+def lock(procedure_id: int) -> Procedure:
     return Procedure.objects.select_for_update().get(pk=procedure_id)
 
 
-def _record(
+def record(
     action: str, procedure: Procedure, version: ProcedureVersion | None, by: User, detail: str = ""
 ) -> None:
     AuditEvent.objects.create(
         action=action,
         procedure=procedure,
         version_label=str(version) if version else "",
-        user=_user(by),
+        version=version,
+        user=account(by),
         detail=detail[:500],
     )
 
@@ -78,36 +82,44 @@ def create_procedure(
     )
     procedure.full_clean()
     procedure.save()
-    draft = ProcedureVersion(procedure=procedure, title=title, created_by=_user(by))
+    draft = ProcedureVersion(procedure=procedure, title=title, created_by=account(by))
     draft.full_clean()
     draft.save()
-    _record(AuditEvent.Action.CREATED, procedure, draft, by)
+    record(AuditEvent.Action.CREATED, procedure, draft, by)
     return draft
 
 
 @transaction.atomic
 def create_draft(
-    procedure: Procedure, *, by: User, from_version: ProcedureVersion | None = None
+    procedure: Procedure,
+    *,
+    by: User,
+    from_version: ProcedureVersion | None = None,
+    batch: BatchChange | None = None,
 ) -> ProcedureVersion:
     """A draft copying the version in force (or `from_version`, e.g. a scheduled one) and its parts.
 
     A fix starts from what residents are told today, never silently from a version scheduled
-    for later; a procedure with nothing in force yet starts from its latest version.
+    for later; a procedure with nothing in force yet starts from its latest version. `batch`
+    is the batch change (批量修订) the draft belongs to, if any.
     """
-    procedure = _lock(procedure.pk)
+    procedure = lock(procedure.pk)
     if procedure.versions.filter(status=Status.DRAFT).exists():
         raise DraftExists(f"“{procedure}”已有一份草稿，请继续编辑或先丢弃它。")
     source = from_version or procedure.current_version() or procedure.latest_version
     if source is None:
         # A procedure whose only draft was discarded: start again from a blank page.
-        draft = ProcedureVersion(procedure=procedure, title=procedure.slug, created_by=_user(by))
+        draft = ProcedureVersion(
+            procedure=procedure, title=procedure.slug, created_by=account(by), batch=batch
+        )
         draft.save()
-        _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by)
+        record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by)
         return draft
     draft = ProcedureVersion(
         procedure=procedure,
         based_on=source,
-        created_by=_user(by),
+        created_by=account(by),
+        batch=batch,
         **{name: getattr(source, name) for name in VERSION_CONTENT_FIELDS},
     )
     draft.save()
@@ -121,7 +133,7 @@ def create_draft(
             )
             for part in getattr(source, related_name).all()
         )
-    _record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by, f"基于第 {source.number} 版")
+    record(AuditEvent.Action.DRAFT_CREATED, procedure, draft, by, f"基于第 {source.number} 版")
     return draft
 
 
@@ -140,8 +152,8 @@ def save_draft(
     `parts` maps "materials" / "steps" / "faqs" to the complete new list, in order. A material
     row may name its `kind` (a MaterialKind, or a name); without one it is matched by name.
     """
-    _lock(draft.procedure_id)
-    fresh = _fresh_draft(draft)
+    lock(draft.procedure_id)
+    fresh = fresh_draft(draft)
     if fresh.revision != expected_revision:
         raise StaleDraft(
             f"草稿“{fresh.title}”在您打开之后已被他人保存（第 {fresh.revision} 次修订）。"
@@ -152,7 +164,11 @@ def save_draft(
     if unknown:
         raise ValueError(f"unknown draft fields: {sorted(unknown)}")
     for name, value in content.items():
-        setattr(fresh, name, _lf(value))
+        setattr(fresh, name, lf(value))
+    resubmit = fresh.review_state == ProcedureVersion.Review.SUBMITTED
+    if resubmit:
+        # A reviewer publishes what was submitted: a draft changed since is submitted anew.
+        fresh.review_state = ProcedureVersion.Review.EDITING
     fresh.revision += 1
     fresh.full_clean(validate_constraints=False)
     fresh.save()
@@ -167,7 +183,7 @@ def save_draft(
         rows = [
             # The stubs check `version` against the abstract VersionPart (see create_draft).
             model(  # type: ignore[misc]
-                version=fresh, position=index, **{f: _lf(row[f]) for f in written if f in row}
+                version=fresh, position=index, **{f: lf(row[f]) for f in written if f in row}
             )
             for index, row in enumerate(given, start=1)
         ]
@@ -176,7 +192,8 @@ def save_draft(
             # them anyway, and the catalogue has just found or made each kind.
             row.full_clean(exclude=["version", "kind"], validate_constraints=False)
         model.objects.bulk_create(rows)
-    _record(AuditEvent.Action.DRAFT_SAVED, fresh.procedure, fresh, by)
+    detail = "已提交审核的草稿有修改，需要重新提交审核" if resubmit else ""
+    record(AuditEvent.Action.DRAFT_SAVED, fresh.procedure, fresh, by, detail)
     return fresh
 
 
@@ -197,14 +214,14 @@ def publish_version(
     says what happens to it: "carry" (the scheduled version is withdrawn and a new draft of it
     carries this fix, to be reviewed and published for its date) or "withdraw" (with a reason).
     """
-    procedure = _lock(version.procedure_id)
-    draft = _fresh_draft(version)
+    procedure = lock(version.procedure_id)
+    draft = fresh_draft(version)
     if change_summary is not None:
         draft.change_summary = change_summary.strip()
     if effective_from is not None:
         draft.effective_from = effective_from
     _check_publishable(draft)
-    _check_changed(draft, draft.based_on or procedure.latest_version)
+    check_changed(draft, draft.based_on or procedure.latest_version)
     overtaken = overtaken_version(draft)
     if overtaken is not None:
         _withdraw(overtaken, scheduled=scheduled, reason=withdraw_reason, by=by)
@@ -213,13 +230,13 @@ def publish_version(
     draft.number = last_number + 1
     draft.status = Status.PUBLISHED
     draft.published_at = timezone.now()
-    draft.published_by = _user(by)
+    draft.published_by = account(by)
     draft.full_clean()
     draft.save()
     procedure.latest_version = draft
     procedure.save(update_fields=["latest_version"])
     signals.notify_changed([procedure.pk])
-    _record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
+    record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
     if overtaken is not None and scheduled == "carry":
         _carry_into_new_draft(overtaken, fix=draft, by=by)
     return draft
@@ -254,10 +271,10 @@ def _withdraw(version: ProcedureVersion, *, scheduled: str | None, reason: str, 
     ProcedureVersion.objects.filter(pk=version.pk).update(
         status=Status.WITHDRAWN,
         withdrawn_at=timezone.now(),
-        withdrawn_by=_user(by),
+        withdrawn_by=account(by),
         withdrawn_reason=why,
     )
-    _record(AuditEvent.Action.WITHDRAWN, version.procedure, version, by, why)
+    record(AuditEvent.Action.WITHDRAWN, version.procedure, version, by, why)
 
 
 def _carry_into_new_draft(
@@ -300,9 +317,9 @@ def _carry_into_new_draft(
 @transaction.atomic
 def discard_draft(draft: ProcedureVersion, *, by: User) -> None:
     """Throw a draft away; published versions are never touched."""
-    _lock(draft.procedure_id)
-    fresh = _fresh_draft(draft)
-    _record(AuditEvent.Action.DISCARDED, fresh.procedure, fresh, by)
+    lock(draft.procedure_id)
+    fresh = fresh_draft(draft)
+    record(AuditEvent.Action.DISCARDED, fresh.procedure, fresh, by)
     fresh.delete()
 
 
@@ -317,7 +334,7 @@ def update_procedure_details(
     by: User,
 ) -> bool:
     """Change what identifies a procedure but is not versioned content; True if anything changed."""
-    procedure = _lock(procedure.pk)
+    procedure = lock(procedure.pk)
     new = {"category_id": category.pk, "code": code, "aliases": list(aliases)}
     if position is not None:
         new["position"] = position
@@ -329,25 +346,25 @@ def update_procedure_details(
     procedure.full_clean()
     procedure.save(update_fields=[name.removesuffix("_id") for name in changed])
     signals.notify_changed([procedure.pk])
-    _record(AuditEvent.Action.DETAILS_CHANGED, procedure, None, by, "、".join(changed))
+    record(AuditEvent.Action.DETAILS_CHANGED, procedure, None, by, "、".join(changed))
     return True
 
 
 @transaction.atomic
 def retire_procedure(procedure: Procedure, *, by: User, reason: str) -> Procedure:
     """Withdraw a procedure from the public library (事项取消); its versions stay on record."""
-    procedure = _lock(procedure.pk)
+    procedure = lock(procedure.pk)
     if not reason.strip():
         raise PublishRefused("停办事项需要填写原因。")
     procedure.retired_at = timezone.now()
     procedure.retired_reason = reason.strip()
     procedure.save(update_fields=["retired_at", "retired_reason"])
     signals.notify_changed([procedure.pk])
-    _record(AuditEvent.Action.RETIRED, procedure, None, by, reason)
+    record(AuditEvent.Action.RETIRED, procedure, None, by, reason)
     return procedure
 
 
-def _fresh_draft(version: ProcedureVersion) -> ProcedureVersion:
+def fresh_draft(version: ProcedureVersion) -> ProcedureVersion:
     fresh = ProcedureVersion.objects.select_related("procedure").get(pk=version.pk)
     if not fresh.is_draft:
         raise NotADraft(f"{fresh} 已经发布，不能再修改或发布；请新建草稿。")
@@ -368,7 +385,7 @@ def _check_publishable(draft: ProcedureVersion) -> None:
         raise PublishRefused(f"发布前请填写：{'、'.join(missing)}。")
 
 
-def _check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
+def check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
     """An identical version would announce a change that does not exist: refuse it."""
     if latest is not None and draft.content_key() == latest.content_key():
         raise PublishRefused(
@@ -377,14 +394,14 @@ def _check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> 
         )
 
 
-def _lf(value: object) -> object:
+def lf(value: object) -> object:
     """Browsers send line breaks as CRLF: kept as LF, so that diffs show only real changes."""
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
-def _user(by: User) -> "Account | None":
+def account(by: User) -> "Account | None":
     """The account to record, if `by` is a saved one (not anonymous, not nobody)."""
     if by is None or isinstance(by, AnonymousUser) or not by.pk:
         return None

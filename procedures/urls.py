@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procedures.views import catalogue, editing, public
+from procedures.views import catalogue, editing, public, reviews
 
 app_name = "procedures"
 
@@ -13,9 +13,11 @@ urlpatterns = [
     path("procedures/<slug:slug>/versions/<int:number>/", public.version_detail, name="version"),
     path("procedures/<slug:slug>/diff/", public.compare, name="compare"),
     path("procedures/<slug:slug>/diff/<int:a>/<int:b>/", public.diff, name="diff"),
-    path("edit/drafts/", editing.drafts, name="drafts"),
+    path("edit/drafts/", reviews.drafts, name="drafts"),
     path("edit/procedures/<int:pk>/new-draft/", editing.new_draft, name="new_draft"),
-    path("edit/drafts/<int:pk>/publish/", editing.publish, name="publish"),
+    path("edit/drafts/<int:pk>/submit/", reviews.submit, name="submit"),
+    path("edit/drafts/<int:pk>/publish/", reviews.publish, name="publish"),
+    path("edit/drafts/<int:pk>/send-back/", reviews.send_back, name="send_back"),
     path("edit/drafts/<int:pk>/discard/", editing.discard, name="discard"),
     path("edit/drafts/<int:pk>/preview/", editing.preview, name="preview"),
 ]

@@ -41,3 +41,9 @@ def with_parts(version_pk: int) -> ProcedureVersion:
         .prefetch_related(*PARTS_PREFETCH)
         .get(pk=version_pk)
     )
+
+
+def draft_or_404(pk: int) -> ProcedureVersion:
+    return get_object_or_404(
+        ProcedureVersion.objects.select_related("procedure"), pk=pk, status="draft"
+    )

@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from hall.models import DailyViews, HallSettings
-from procedures import publishing
-from procedures.models import MaterialKind, Procedure
+from procedures import publishing, reviews
+from procedures.models import BatchChange, MaterialKind, Procedure, ReviewRules
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.factories import make_category, make_published, make_user, publish_change
@@ -44,9 +44,19 @@ def build_library(media_root: Path) -> None:
     pension = make_published("城乡居民养老保险参保登记", by=publisher)
     publish_change(pension, effective_from=TODAY + datetime.timedelta(days=30), by=publisher)
     draft = publishing.create_draft(pension.procedure, by=editor)
-    publishing.save_draft(
+    draft = publishing.save_draft(
         draft, content={"summary": "草稿里的改动"}, expected_revision=draft.revision, by=editor
     )
+    reviews.submit_for_review(draft, by=editor, change_summary="简介改写")
+    reviews.send_back(draft, by=publisher, comment="依据文件请写全称")
+    BatchChange.objects.create(
+        kind=MaterialKind.objects.get(name="居民身份证"),
+        operation=BatchChange.Operation.CONDITIONAL,
+        condition="无法电子核验的",
+        change_summary="身份证改为电子核验",
+        created_by=editor,
+    )
+    ReviewRules.objects.create(pk=1, allow_self_approval=True)
     relief = make_published("临时救助申请", by=publisher, category=make_category("社会救助"))
     publish_change(relief, effective_from=datetime.date(2024, 3, 1), by=publisher, fee="免费")
     publishing.retire_procedure(relief.procedure, by=publisher, reason="并入最低生活保障")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from procedures import publishing
+from procedures import publishing, reviews
 from procedures.models import AuditEvent, ProcedureVersion
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from tests.factories import make_published, make_user
@@ -60,6 +60,13 @@ def changed_draft(procedure):
     return publishing.save_draft(
         draft, content={"fee": "不收费（已核实）"}, expected_revision=draft.revision, by=None
     )
+
+
+def submitted_draft(procedure):
+    """A changed draft that another editor has submitted for review."""
+    author = make_user("author", EDITORS, is_staff=True)
+    draft = changed_draft(procedure)
+    return reviews.submit_for_review(draft, by=author, change_summary="收费说明更正")
 
 
 def test_an_editor_creates_a_draft_from_the_latest_version(client, version):
@@ -128,7 +135,7 @@ def test_publishing_needs_the_publish_permission(client, version):
 
 def test_a_publisher_publishes_with_summary_and_date(client, version):
     user = login(client, PUBLISHERS)
-    draft = changed_draft(version.procedure)
+    draft = submitted_draft(version.procedure)
     future = TODAY + datetime.timedelta(days=30)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
@@ -169,7 +176,7 @@ def test_a_published_version_cannot_be_discarded_and_the_page_says_why(client, v
 
 def test_publishing_from_a_second_tab_shows_the_version_already_published(client, version):
     login(client, PUBLISHERS)
-    draft = changed_draft(version.procedure)
+    draft = submitted_draft(version.procedure)
     url = reverse("procedures:publish", args=[draft.pk])
     form = {"change_summary": "收费说明更正", "effective_from": TODAY.isoformat()}
     client.post(url, form)
@@ -179,17 +186,16 @@ def test_publishing_from_a_second_tab_shows_the_version_already_published(client
     assert version.procedure.versions.count() == 2
 
 
-def test_publishing_an_unchanged_draft_is_refused_with_a_message(client, version):
-    login(client, PUBLISHERS)
+def test_submitting_an_unchanged_draft_is_refused_with_a_message(client, version):
+    login(client, EDITORS)
     draft = publishing.create_draft(version.procedure, by=None)
     response = client.post(
-        reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "没改什么", "effective_from": TODAY.isoformat()},
+        reverse("procedures:submit", args=[draft.pk]), {"change_summary": "没改什么"}
     )
     assert response.status_code == 200
-    assert "内容完全相同" in response.content.decode()
+    assert "内容完全相同" in response.context["form"].non_field_errors()[0]
     draft.refresh_from_db()
-    assert draft.is_draft
+    assert draft.review_state == "editing"
 
 
 def test_the_publish_form_names_the_next_number_and_shows_the_changes(client, version):
@@ -308,23 +314,3 @@ def test_a_save_refused_by_the_service_shows_only_the_error(client, version, mon
     assert not LogEntry.objects.exists()
     draft.refresh_from_db()
     assert draft.fee == "不收费（已核实）"
-
-
-def test_the_drafts_list_shows_every_open_draft_the_longest_waiting_first(
-    client, version, django_assert_max_num_queries
-):
-    login(client, PUBLISHERS)
-    older = changed_draft(version.procedure)
-    newer = make_published("失业登记", slug="shi-ye")
-    newer_draft = changed_draft(newer.procedure)
-    with django_assert_max_num_queries(12):
-        response = client.get(reverse("procedures:drafts"))
-    assert [d.pk for d in response.context["drafts"]] == [older.pk, newer_draft.pk]
-    assert reverse("procedures:publish", args=[older.pk]) in response.content.decode()
-
-
-def test_editors_see_the_drafts_list_without_the_publish_link(client, version):
-    login(client, EDITORS)
-    draft = changed_draft(version.procedure)
-    html = client.get(reverse("procedures:drafts")).content.decode()
-    assert draft.title in html and reverse("procedures:publish", args=[draft.pk]) not in html

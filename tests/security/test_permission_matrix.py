@@ -26,7 +26,14 @@ from PIL import Image
 
 from hall.models import HallSettings
 from procedures import publishing
-from procedures.models import AuditEvent, MaterialKind, Procedure, ProcedureVersion
+from procedures.models import (
+    AuditEvent,
+    BatchChange,
+    MaterialKind,
+    Procedure,
+    ProcedureVersion,
+    ReviewRules,
+)
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
@@ -78,7 +85,9 @@ MATRIX = {
     "procedures:new_draft": Row(POST, *EDITING_PAGES),
     "procedures:preview": Row(GET, *EDITING_PAGES),
     "procedures:discard": Row(GET, *EDITING_PAGES),
+    "procedures:submit": Row(GET, *EDITING_PAGES),
     "procedures:publish": Row(GET, LOGIN, DENIED, DENIED, OK),
+    "procedures:send_back": Row(POST, LOGIN, DENIED, DENIED, OK),
     "markdownx_markdownify": Row(POST, *EDITING),
     "markdownx_upload": Row(POST, *EDITING),
     # Accounts.
@@ -128,6 +137,8 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     # The material catalogue: kept by editors; a kind in use is never deleted.
     "procedures.materialkind": (VIEW | {"add"}, VIEW | {"add"}),
     "hall.hallsettings": (NOTHING, NOTHING),
+    # Whether a hall lets people publish their own drafts: superusers only.
+    "procedures.reviewrules": (NOTHING, NOTHING),
     "search.synonym": (VIEW | {"add", "delete"}, VIEW | {"add", "delete"}),
     "search.searchmiss": (VIEW, VIEW | {"delete"}),
     # Login failures (django-axes): superusers only.
@@ -247,6 +258,7 @@ def library() -> Library:
         "procedures.auditevent": AuditEvent.objects.first(),
         "procedures.materialkind": MaterialKind.objects.first(),
         "hall.hallsettings": HallSettings.load(),
+        "procedures.reviewrules": ReviewRules.load(),
         "search.synonym": Synonym.objects.create(words="准生证 生育登记"),
         "search.searchmiss": SearchMiss.objects.create(query="办准生证"),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -257,6 +269,12 @@ def library() -> Library:
             username="guess", ip_address="10.0.0.9"
         ),
     }
+    BatchChange.objects.create(
+        kind=MaterialKind.objects.first(),
+        operation=BatchChange.Operation.CONDITIONAL,
+        condition="户籍不在本区的",
+        change_summary="户口簿改为系统核验",
+    )
     procedure = Procedure.objects.get(pk=v1.procedure_id)
     return Library(procedure, [v1, v2], draft, users, admin_objects)
 
