@@ -7,9 +7,11 @@ from django import forms
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
 
+from procedures.batch_changes import Change
 from procedures.models import (
     FAQ,
     VERSION_CONTENT_FIELDS,
+    BatchChange,
     Material,
     MaterialKind,
     Procedure,
@@ -185,3 +187,54 @@ class PublishForm(forms.Form):
         if day < timezone.localdate() - datetime.timedelta(days=366):
             raise forms.ValidationError("施行日期不能早于一年前。")
         return day
+
+
+class BatchForm(forms.Form):
+    """A batch change (批量修订) of one kind of material: what changes, and in which procedures.
+
+    Only the fields are read here; `batch_changes` says which combinations are complete.
+    """
+
+    operation = forms.ChoiceField(
+        label="修改方式", choices=BatchChange.Operation.choices, widget=forms.RadioSelect
+    )
+    condition = forms.CharField(
+        label="适用情形",
+        max_length=300,
+        required=False,
+        help_text="改为按情形提交时必填：什么情况下需要，例如“户籍不在本区的”。",
+    )
+    form = forms.ChoiceField(
+        label="形式", required=False, choices=[("", "（不改）"), *Material.Form.choices]
+    )
+    copies = forms.IntegerField(
+        label="份数", min_value=1, required=False, help_text="留空表示不改。"
+    )
+    new_name = forms.CharField(
+        label="新名称", max_length=200, required=False, help_text="改名时必填：告知居民的新写法。"
+    )
+    change_summary = forms.CharField(
+        label="修改说明",
+        max_length=500,
+        required=False,
+        help_text="创建时必填：每个事项的新版本都写上它，居民和同事都会看到。",
+    )
+    effective_from = forms.DateField(
+        label="拟施行日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="可以不填：审核发布时统一确定。",
+    )
+    procedures = forms.ModelMultipleChoiceField(
+        label="事项", queryset=Procedure.objects.all(), required=False
+    )
+
+    def change(self, kind: MaterialKind) -> Change:
+        fields = ("operation", "condition", "form", "copies", "new_name")
+        return Change(kind=kind, **{name: self.cleaned_data[name] for name in fields})
+
+
+class BatchPublishForm(PublishForm):
+    """One effective date for every draft of a batch; each keeps the batch's change summary."""
+
+    change_summary = None  # type: ignore[assignment]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procedures.views import catalogue, editing, public, reviews
+from procedures.views import batches, catalogue, editing, public, reviews
 
 app_name = "procedures"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("edit/drafts/<int:pk>/send-back/", reviews.send_back, name="send_back"),
     path("edit/drafts/<int:pk>/discard/", editing.discard, name="discard"),
     path("edit/drafts/<int:pk>/preview/", editing.preview, name="preview"),
+    path("edit/materials/<int:pk>/batch/", batches.batch_new, name="batch_new"),
+    path("edit/batches/", batches.batches, name="batches"),
+    path("edit/batches/<int:pk>/", batches.batch, name="batch"),
+    path("edit/batches/<int:pk>/publish/", batches.batch_publish, name="batch_publish"),
+    path("edit/batches/<int:pk>/send-back/", batches.batch_send_back, name="batch_send_back"),
+    path("edit/batches/<int:pk>/resubmit/", batches.batch_resubmit, name="batch_resubmit"),
 ]

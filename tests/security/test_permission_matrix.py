@@ -88,6 +88,12 @@ MATRIX = {
     "procedures:submit": Row(GET, *EDITING_PAGES),
     "procedures:publish": Row(GET, LOGIN, DENIED, DENIED, OK),
     "procedures:send_back": Row(POST, LOGIN, DENIED, DENIED, OK),
+    "procedures:batches": Row(GET, *EDITING_PAGES),
+    "procedures:batch_new": Row(GET, *EDITING_PAGES),
+    "procedures:batch": Row(GET, *EDITING_PAGES),
+    "procedures:batch_resubmit": Row(POST, *EDITING_PAGES),
+    "procedures:batch_publish": Row(POST, LOGIN, DENIED, DENIED, OK),
+    "procedures:batch_send_back": Row(POST, LOGIN, DENIED, DENIED, OK),
     "markdownx_markdownify": Row(POST, *EDITING),
     "markdownx_upload": Row(POST, *EDITING),
     # Accounts.
@@ -294,8 +300,10 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return procedure.category.slug
     if endpoint.key == "procedures:new_draft":
         return procedure.pk
-    if endpoint.key == "procedures:material_kind":
+    if endpoint.key in ("procedures:material_kind", "procedures:batch_new"):
         return library.admin_objects["procedures.materialkind"].pk
+    if endpoint.key.startswith("procedures:batch"):
+        return BatchChange.objects.get().pk
     return {
         "slug": procedure.slug,
         "number": 1,
