@@ -23,8 +23,9 @@ class HallSettings(models.Model):
 
     @classmethod
     def load(cls) -> "HallSettings":
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
+        # Read only: a page never writes (the database may be busy with an import); the
+        # row is saved when an administrator edits it.
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class DailyViews(models.Model):

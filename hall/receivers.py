@@ -8,10 +8,12 @@ from django.http import HttpRequest
 from hall.tracking import record_view
 from procedures import signals
 from procedures.models import Procedure
+from sopdesk.bookkeeping import client_of
 
 
 @receiver(signals.procedure_viewed, dispatch_uid="hall.count_view")
 def count_view(
     sender: type[Procedure], *, procedure: Procedure, request: HttpRequest, **kwargs: Any
 ) -> None:
-    record_view(procedure, request.session if request.user.is_authenticated else None)
+    session = request.session if request.user.is_authenticated else None
+    record_view(procedure, session, client=client_of(request))

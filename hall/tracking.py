@@ -1,6 +1,7 @@
 """What staff and residents open: daily view counts (高频事项) and a staff member's recent list."""
 
 import datetime
+from functools import partial
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
@@ -9,24 +10,36 @@ from django.utils import timezone
 
 from hall.models import DailyViews
 from procedures.models import Procedure
+from sopdesk.bookkeeping import best_effort, within_quota
 
 RECENT_KEY = "recently_viewed"
 RECENT_LENGTH = 8
+DAY = 24 * 60 * 60
 
 
-def record_view(procedure: Procedure, session: SessionBase | None = None) -> None:
-    """Count one view today; remember it in the session's recent list when there is one."""
-    today = timezone.localdate()
-    updated = DailyViews.objects.filter(procedure=procedure, day=today).update(count=F("count") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                DailyViews.objects.create(procedure=procedure, day=today, count=1)
-        except IntegrityError:  # another request created today's row first
-            DailyViews.objects.filter(procedure=procedure, day=today).update(count=F("count") + 1)
+def record_view(
+    procedure: Procedure, session: SessionBase | None = None, *, client: str = ""
+) -> None:
+    """Count one view today, once a day for each client; remember it in the session's list.
+
+    Counting is bookkeeping: it never fails the page (see sopdesk.bookkeeping).
+    """
     if session is not None:
         recent = [slug for slug in session.get(RECENT_KEY, []) if slug != procedure.slug]
         session[RECENT_KEY] = [procedure.slug, *recent][:RECENT_LENGTH]
+    if client and not within_quota(f"view:{procedure.pk}:{client}", limit=1, seconds=DAY):
+        return
+    best_effort("page-view count", partial(_count, procedure, timezone.localdate()))
+
+
+def _count(procedure: Procedure, day: datetime.date) -> None:
+    updated = DailyViews.objects.filter(procedure=procedure, day=day).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                DailyViews.objects.create(procedure=procedure, day=day, count=1)
+        except IntegrityError:  # another request created the day's row first
+            DailyViews.objects.filter(procedure=procedure, day=day).update(count=F("count") + 1)
 
 
 def most_viewed(*, days: int = 30, limit: int = 10) -> list[Procedure]:

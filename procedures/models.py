@@ -598,8 +598,7 @@ class ReviewRules(models.Model):
 
     @classmethod
     def load(cls) -> "ReviewRules":
-        rules, _ = cls.objects.get_or_create(pk=1)
-        return rules
+        return cls.objects.filter(pk=1).first() or cls(pk=1)  # read only, like HallSettings
 
 
 class AuditEvent(models.Model):

@@ -8,6 +8,7 @@ A query that finds nothing is counted, for editors to add the alias or synonym i
 import dataclasses
 import datetime
 from collections.abc import Sequence
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
@@ -17,9 +18,13 @@ from django.utils import timezone
 from procedures import roles
 from search import query_plan, ranking, snippets
 from search.models import SearchEntry, SearchMiss, Synonym
+from sopdesk.bookkeeping import best_effort, within_quota
 
 # Longer input is refused by the API; search reads at most this much of a query.
 MAX_QUERY_LENGTH = 100
+# Queries one client may note as misses in ten minutes, and how many misses are kept.
+MISS_QUOTA = 30
+MAX_MISSES = 5000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,10 +45,12 @@ def search(
     limit: int = 10,
     on: datetime.date | None = None,
     record_miss: bool = True,
+    client: str = "",
 ) -> list[Result]:
     """Procedures in force on the day (today) that match `query`, best first.
 
     Internal notes are searched, and shown in snippets, only for users who may read them.
+    A query that finds nothing is noted, within the asking `client`'s quota.
     """
     plan = query_plan.analyze_query(query[:MAX_QUERY_LENGTH], _synonyms())
     if plan.is_empty:
@@ -52,7 +59,7 @@ def search(
     ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
     results = _results(ranked[:limit], plan, internal=internal)
     if not results and record_miss:
-        note_miss(plan.folded)
+        note_miss(plan.folded, client=client)
     return results
 
 
@@ -70,12 +77,21 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
 _synonym_cache: dict = {}
 
 
-def note_miss(folded_query: str) -> None:
-    """Count a query that found nothing, so editors can see the frequent ones."""
+def note_miss(folded_query: str, *, client: str = "") -> None:
+    """Count a query that found nothing, so editors can see the frequent ones.
+
+    Bookkeeping: it never fails the search, one client notes at most MISS_QUOTA queries in ten
+    minutes, and the table keeps the MAX_MISSES most recent queries.
+    """
     query = " ".join(folded_query.split())[:100]
     if len(query) < 2:
         return  # A single letter is someone still typing.
-    now = timezone.now()
+    if client and not within_quota(f"miss:{client}", limit=MISS_QUOTA, seconds=600):
+        return
+    best_effort("search-miss count", partial(_count_miss, query, timezone.now()))
+
+
+def _count_miss(query: str, now: datetime.datetime) -> None:
     if SearchMiss.objects.filter(query=query).update(count=F("count") + 1, last_seen=now):
         return
     try:
@@ -83,6 +99,19 @@ def note_miss(folded_query: str) -> None:
             SearchMiss.objects.create(query=query, count=1, last_seen=now)
     except IntegrityError:
         SearchMiss.objects.filter(query=query).update(count=F("count") + 1, last_seen=now)
+        return
+    prune_misses()
+
+
+def prune_misses(keep: int | None = None) -> int:
+    """Forget all but the `keep` (MAX_MISSES) most recently seen misses; how many went."""
+    keep = MAX_MISSES if keep is None else keep
+    newest_first = SearchMiss.objects.order_by("-last_seen", "-pk")
+    first_dropped = list(newest_first.values_list("last_seen", flat=True)[keep : keep + 1])
+    if not first_dropped:
+        return 0
+    deleted, _ = SearchMiss.objects.filter(last_seen__lte=first_dropped[0]).delete()
+    return deleted
 
 
 def _results(

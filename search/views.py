@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from search.queries import search as run_search
+from sopdesk.bookkeeping import client_of
 
 MAX_QUERY_CHARS = 200
 DEFAULT_LIMIT = 10
@@ -23,7 +24,7 @@ def api(request: HttpRequest) -> JsonResponse:
         return _bad_request(query, "limit 必须是整数。")
     if not 1 <= limit <= MAX_LIMIT:
         return _bad_request(query, f"limit 必须在 1 到 {MAX_LIMIT} 之间。")
-    results = run_search(query, user=request.user, limit=limit)
+    results = run_search(query, user=request.user, limit=limit, client=client_of(request))
     return JsonResponse(
         {
             "query": query,
@@ -48,7 +49,11 @@ def results(request: HttpRequest) -> HttpResponse:
     """Search results as a page: what the box shows without JavaScript, or on Enter."""
     query = request.GET.get("q", "").strip()
     error = f"搜索词太长：请不超过 {MAX_QUERY_CHARS} 个字。" if len(query) > MAX_QUERY_CHARS else ""
-    results = run_search(query, user=request.user, limit=30) if query and not error else []
+    results = (
+        run_search(query, user=request.user, limit=30, client=client_of(request))
+        if query and not error
+        else []
+    )
     return render(
         request,
         "search/results.html",

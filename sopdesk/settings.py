@@ -27,7 +27,6 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_flag("DEBUG", False)
 
 
-
 def secret_key() -> str:
     """SECRET_KEY from the environment, or one generated once into var/secret_key."""
     if key := os.environ.get("SECRET_KEY", ""):
@@ -211,6 +210,19 @@ LOGGING = {
         "procedures": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Mail, for password resets: only where the hall has a mail server. Without one, the reset
+# pages say to ask an administrator instead of claiming that a mail was sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+if EMAIL_CONFIGURED:
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
+    DEFAULT_FROM_EMAIL = os.environ.get(
+        "DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "sopdesk@localhost"
+    )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

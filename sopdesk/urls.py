@@ -1,12 +1,38 @@
+from typing import Any
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from procedures.views import editing
 
+
+# Without a mail server nobody can be sent a reset link: the reset pages say whom to ask.
+class NoMail(TemplateView):
+    template_name = "registration/password_reset_unavailable.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.get(request, *args, **kwargs)
+
+
+NO_MAIL = NoMail.as_view()
+PASSWORD_RESET = (
+    []
+    if settings.EMAIL_CONFIGURED
+    else [
+        path("accounts/password_reset/", NO_MAIL, name="password_reset"),
+        path("accounts/password_reset/done/", NO_MAIL, name="password_reset_done"),
+        path("accounts/reset/<uidb64>/<token>/", NO_MAIL, name="password_reset_confirm"),
+        path("accounts/reset/done/", NO_MAIL, name="password_reset_complete"),
+    ]
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    *PASSWORD_RESET,
     path("accounts/", include("django.contrib.auth.urls")),
     # markdownx's own views are open to anyone and do not sanitise: ours replace them,
     # at the paths its editor script calls.

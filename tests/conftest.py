@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db.models import Q
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -26,6 +27,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Quotas and cached renderings live in the cache: each test starts without them."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

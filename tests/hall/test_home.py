@@ -39,10 +39,11 @@ def test_home_shows_the_most_viewed_procedures(client):
     assert [p.slug for p in response.context["popular"]] == [popular.procedure.slug]
 
 
-def test_opening_a_page_counts_a_view(client):
+def test_opening_a_page_counts_one_view_a_day_for_each_client(client):
     version = make_published()
     client.get(detail_url(version))
     client.get(detail_url(version))
+    client.get(detail_url(version), REMOTE_ADDR="10.0.0.7")
     assert DailyViews.objects.get(procedure=version.procedure, day=TODAY).count == 2
 
 
