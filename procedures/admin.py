@@ -34,6 +34,7 @@ from procedures.models import (
     ReviewRules,
     Step,
 )
+from procedures.roles import PUBLISH
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -110,7 +111,12 @@ class ProcedureAdmin(admin.ModelAdmin):
         return procedures.annotate(draft_count=drafts)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> list[str]:
-        return ["slug"] if obj else []
+        if obj is None:
+            return []
+        if request.user.has_perm(PUBLISH):
+            return ["slug"]
+        # Not versioned, so public the moment they are saved: changed only by those who publish.
+        return ["slug", "code", "category", "position", "aliases"]
 
     def get_fields(self, request: HttpRequest, obj: Procedure | None = None) -> _FieldGroups:
         fields: _FieldGroups = ["slug", "title", "code", "category", "position", "aliases"]
@@ -132,14 +138,15 @@ class ProcedureAdmin(admin.ModelAdmin):
     ) -> None:
         data = form.cleaned_data
         if change:
-            publishing.update_procedure_details(
-                obj,
-                category=data["category"],
-                code=data["code"],
-                aliases=data["aliases"],
-                position=data["position"],
-                by=request.user,
-            )
+            if request.user.has_perm(PUBLISH):
+                publishing.update_procedure_details(
+                    obj,
+                    category=data["category"],
+                    code=data["code"],
+                    aliases=data["aliases"],
+                    position=data["position"],
+                    by=request.user,
+                )
             return
         draft = publishing.create_procedure(
             slug=data["slug"],

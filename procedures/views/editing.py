@@ -4,14 +4,17 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from procedures import publishing
+from procedures import publishing, reviews
+from procedures.exceptions import DraftExists
 from procedures.models import Procedure, ProcedureVersion
 from procedures.rendering import render_markdown
+from procedures.roles import PUBLISH
 from procedures.uploads import UploadRefused, store_image
 from procedures.views.lookups import draft_or_404, with_parts
 
@@ -36,15 +39,18 @@ def draft_admin_url(draft: ProcedureVersion) -> str:
 @permission_required(EDIT, raise_exception=True)
 def new_draft(request: HttpRequest, pk: int) -> HttpResponse:
     procedure = get_object_or_404(Procedure, pk=pk)
-    existing = procedure.draft()
-    if existing is not None:
-        messages.info(request, "这个事项已有一份草稿，继续编辑它。")
-        return redirect(draft_admin_url(existing))
     source = procedure.versions.on_record().filter(pk=request.POST.get("from") or 0).first()
-    draft = publishing.create_draft(procedure, by=request.user, from_version=source)
+    try:
+        draft = publishing.create_draft(procedure, by=request.user, from_version=source)
+    except DraftExists:  # made before, by a second click or a colleague: open that one
+        existing = procedure.draft()
+        messages.info(request, "这个事项已有一份草稿，继续编辑它。")
+        if existing is None:  # and discarded since
+            return redirect("admin:procedures_procedure_change", procedure.pk)
+        return redirect(draft_admin_url(existing))
     messages.success(
         request,
-        f"已从第 {draft.based_on.number} 版复制出草稿，修改后点“发布”。"
+        f"已从第 {draft.based_on.number} 版复制出草稿，修改、保存后点“提交审核…”。"
         if draft.based_on
         else "已新建空白草稿。",
     )
@@ -58,6 +64,8 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     if on_record := published_meanwhile(request, pk):
         return on_record
     draft = draft_or_404(pk)
+    if not (request.user.has_perm(PUBLISH) or request.user.pk in reviews.authors(draft)):
+        raise PermissionDenied("只有编写这份草稿的编辑，或审核发布人员，可以丢弃它。")
     if request.method == "POST":
         publishing.discard_draft(draft, by=request.user)
         messages.success(request, f"已丢弃“{draft.title}”的草稿，已发布的版本没有变化。")

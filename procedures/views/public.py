@@ -89,6 +89,9 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     except (KeyError, ValueError):
         messages.error(request, "请选择两个版本进行比较。")
         return redirect("procedures:history", slug=procedure.slug)
+    if a < 1:
+        messages.error(request, "版本号从 1 开始，请从列表中选择版本。")
+        return redirect("procedures:history", slug=procedure.slug)
     if a == b:
         messages.error(request, "请选择两个不同的版本。")
         return redirect("procedures:history", slug=procedure.slug)

@@ -159,8 +159,8 @@ def test_publishing_without_a_summary_shows_the_form_again(client, version):
 
 
 def test_discarding_a_draft_keeps_the_published_version(client, version):
-    login(client, EDITORS)
-    draft = changed_draft(version.procedure)
+    user = login(client, EDITORS)
+    draft = publishing.create_draft(version.procedure, by=user)
     client.post(reverse("procedures:discard", args=[draft.pk]))
     assert not ProcedureVersion.objects.filter(pk=draft.pk).exists()
     assert ProcedureVersion.objects.filter(pk=version.pk).exists()
@@ -267,7 +267,7 @@ def test_a_new_procedure_from_the_admin_starts_as_a_draft(client):
 
 
 def test_changing_aliases_in_the_admin_updates_the_procedure_not_its_versions(client, version):
-    login(client, EDITORS)
+    login(client, PUBLISHERS)
     url = reverse("admin:procedures_procedure_change", args=[version.procedure_id])
     response = client.post(
         url,

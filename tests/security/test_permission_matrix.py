@@ -84,7 +84,8 @@ MATRIX = {
     "procedures:drafts": Row(GET, *EDITING_PAGES),
     "procedures:new_draft": Row(POST, *EDITING_PAGES),
     "procedures:preview": Row(GET, *EDITING_PAGES),
-    "procedures:discard": Row(GET, *EDITING_PAGES),
+    # An editor discards only a draft they wrote (the library's draft is nobody's); 审核发布 any.
+    "procedures:discard": Row(GET, LOGIN, DENIED, DENIED, OK),
     "procedures:submit": Row(GET, *EDITING_PAGES),
     "procedures:publish": Row(GET, LOGIN, DENIED, DENIED, OK),
     "procedures:send_back": Row(POST, LOGIN, DENIED, DENIED, OK),
@@ -263,8 +264,8 @@ def library() -> Library:
         "procedures.procedureversion": draft,
         "procedures.auditevent": AuditEvent.objects.first(),
         "procedures.materialkind": MaterialKind.objects.first(),
-        "hall.hallsettings": HallSettings.load(),
-        "procedures.reviewrules": ReviewRules.load(),
+        "hall.hallsettings": HallSettings.objects.get_or_create(pk=1)[0],
+        "procedures.reviewrules": ReviewRules.objects.get_or_create(pk=1)[0],
         "search.synonym": Synonym.objects.create(words="准生证 生育登记"),
         "search.searchmiss": SearchMiss.objects.create(query="办准生证"),
         "axes.accessattempt": AccessAttempt.objects.create(
