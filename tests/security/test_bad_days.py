@@ -10,7 +10,7 @@ from django.urls import reverse
 from hall.models import DailyViews
 from procedures import publishing
 from procedures.models import ProcedureVersion
-from procedures.roles import EDITORS, PUBLISHERS
+from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search import queries
 from search.models import SearchMiss
 from tests.factories import make_published, make_user, publish_change
@@ -104,3 +104,13 @@ def test_an_editor_sees_the_unversioned_details_but_cannot_change_them(client):
     client.post(url, {"aliases": "随便改", "code": "X", "position": 9})
     version.procedure.refresh_from_db()
     assert "aliases" not in form.fields and version.procedure.aliases == ["准生证"]
+
+
+def test_the_history_names_people_by_their_names_and_only_to_staff(client):
+    chief = make_user("chief", PUBLISHERS, first_name="张科长")
+    version = make_published(by=chief)
+    url = reverse("procedures:history", args=[version.procedure.slug])
+    public = client.get(url).content.decode()
+    client.force_login(make_user("window", WINDOW_STAFF))
+    staff = client.get(url).content.decode()
+    assert "chief" not in public + staff and "张科长" not in public and "张科长" in staff
