@@ -1,9 +1,10 @@
-"""Login throttling on django-axes, with a lower limit per username than per address.
+"""Login throttling on django-axes, with a lower limit per username at an address than per address.
 
-Axes counts failures per username and per client address (read behind the configured number of
-trusted proxies) and compares the larger count with one limit. A hall has many windows behind
-one proxy but each clerk has one username, so the two need different limits: a username is
-locked after AXES_FAILURE_LIMIT failures, an address only after AXES_IP_FAILURE_LIMIT.
+Axes counts failures per username at a client address and per client address (read behind the
+configured number of trusted proxies) and compares the larger count with one limit. A clerk
+mistyping at one window must not lock the window's colleagues out, and a guesser elsewhere must
+not lock the clerk out: a username is locked at an address after AXES_FAILURE_LIMIT failures
+there, an address after AXES_IP_FAILURE_LIMIT failures for any usernames.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class HallLockoutHandler(AxesDatabaseHandler):
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
-        """The username's failures, or the lockout limit once the address reached its own."""
+        """The username's failures at the address, or the limit once the address reached its own."""
         by_username, by_address = (
             _failures(attempts) for attempts in self.get_user_attempts(request, credentials)
         )

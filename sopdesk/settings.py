@@ -126,15 +126,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (django-axes): 5 failures for one username, or 20 from one address, within
-# 15 minutes lock that username or that address (not the pair) until the failures are 15
-# minutes old. Behind a reverse proxy every window shares the proxy's address, so the client's
-# address is read from X-Forwarded-For, trusting exactly AXES_PROXY_COUNT proxies in front.
+# Login throttling (django-axes): 5 failures for one username from one address lock that
+# username at that address, and 20 from one address lock the address, until the failures are
+# 15 minutes old. A username is never locked for everyone: usernames are easy to learn, and a
+# stranger's wrong passwords must not keep a clerk out at their own window. Behind a reverse
+# proxy every window shares the proxy's address, so the client's address is read from
+# X-Forwarded-For, trusting exactly AXES_PROXY_COUNT proxies in front.
 AXES_HANDLER = "sopdesk.lockout.HallLockoutHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_IP_FAILURE_LIMIT = 20
-# The order matters to HallLockoutHandler: username first, then address.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The order matters to HallLockoutHandler: the pair first, then the address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -230,3 +232,12 @@ LOGOUT_REDIRECT_URL = "/"
 
 for folder in (VAR_DIR, STATIC_ROOT):
     folder.mkdir(parents=True, exist_ok=True)
+
+# Backups (the backups app). BACKUP_KEY signs them; when it is empty, SECRET_KEY does.
+# Installations that restore each other's backups (moving from SQLite to PostgreSQL on another
+# machine, say) set the same BACKUP_KEY.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+# The most a restore reads, in MB: the whole backup, and any one file in it (data.json is
+# read into memory to be loaded).
+BACKUP_MAX_TOTAL_MB = int(os.environ.get("BACKUP_MAX_TOTAL_MB", 4096))
+BACKUP_MAX_MEMBER_MB = int(os.environ.get("BACKUP_MAX_MEMBER_MB", 256))

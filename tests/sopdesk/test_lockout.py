@@ -99,6 +99,14 @@ def test_one_guessed_username_does_not_lock_out_another(client):
     assert logged_in(client)
 
 
+def test_a_guesser_elsewhere_does_not_lock_a_clerk_out_at_their_window(client):
+    make_user("window")
+    for _ in range(PER_USERNAME):
+        attempt(client, "window", "wrong", address="198.51.100.7")
+    attempt(client, "window", "pw-for-tests", address="10.0.0.9")
+    assert logged_in(client)
+
+
 def test_an_address_guessing_many_usernames_is_stopped(client):
     make_user("victim")
     for n in range(PER_ADDRESS):
