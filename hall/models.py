@@ -25,7 +25,7 @@ class HallSettings(models.Model):
     def load(cls) -> "HallSettings":
         # Read only: a page never writes (the database may be busy with an import); the
         # row is saved when an administrator edits it.
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        return cls.objects.order_by("pk").first() or cls(pk=1)
 
 
 class DailyViews(models.Model):

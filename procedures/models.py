@@ -598,7 +598,7 @@ class ReviewRules(models.Model):
 
     @classmethod
     def load(cls) -> "ReviewRules":
-        return cls.objects.filter(pk=1).first() or cls(pk=1)  # read only, like HallSettings
+        return cls.objects.order_by("pk").first() or cls(pk=1)  # read only, like HallSettings
 
 
 class AuditEvent(models.Model):

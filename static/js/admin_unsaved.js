@@ -1,5 +1,5 @@
 // The draft editor asks before its unsaved changes are lost: leaving the page, or following
-// 发布… / 丢弃草稿 / 返回事项 (which act on the draft as last saved, not on what is on screen).
+// 提交审核… / 审核发布… / 丢弃草稿 / 返回事项 (which act on the draft as last saved, not on what is on screen).
 (function () {
   "use strict";
 

@@ -1,11 +1,17 @@
-"""The draft editor as editors use it: every kind of change to every list, then publish."""
+"""The draft editor as editors use it: every kind of change to every list, then publish (in a
+hall with a single administrator, who publishes their own drafts)."""
 
 import pytest
 
 from tests.browser.conftest import open_new_draft, publish_draft, save_draft
 from tests.factories import make_published
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One administrator edits and publishes: see `single_administrator`.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("single_administrator"),
+]
 
 
 def rows(page, group: str):
@@ -63,10 +69,11 @@ def test_unsaved_changes_are_never_published_silently(page, screenshot):
     open_new_draft(page, version)
     rows(page, "materials").nth(0).locator("input[name$='-copies']").fill("3")
     asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    page.get_by_role("link", name="发布…").click()
-    assert asked and "未保存的修改" in asked[0]
-    assert "/admin/procedures/procedureversion/" in page.url  # still editing
+    for link in ("提交审核…", "审核发布…"):  # neither submits nor publishes what is on screen
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.get_by_role("link", name=link).click()
+        assert len(asked) == 1 and "未保存的修改" in asked.pop()
+        assert "/admin/procedures/procedureversion/" in page.url  # still editing
     save_draft(page)
     page.goto("/edit/drafts/")
     listed = page.locator("table.drafts").inner_text()

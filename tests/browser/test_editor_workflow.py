@@ -3,7 +3,12 @@ import pytest
 from tests.browser.conftest import open_new_draft, publish_draft, save_draft
 from tests.factories import make_published
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One administrator edits and publishes: see `single_administrator`.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("single_administrator"),
+]
 
 
 def test_an_editor_removes_a_material_and_publishes_and_the_diff_names_it(page, screenshot):

@@ -6,7 +6,12 @@ from procedures.models import MaterialKind
 from tests.browser.conftest import open_new_draft, publish_draft, save_draft
 from tests.factories import make_published
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One administrator edits and publishes: see `single_administrator`.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("single_administrator"),
+]
 
 
 def test_an_editor_adds_a_material_from_the_catalogue_and_the_catalogue_lists_it(page, screenshot):

@@ -1,5 +1,6 @@
 """An urgent fix while a change is scheduled: the editor decides, in the browser, what becomes of
-the scheduled version — carried forward with the fix, or withdrawn with a reason."""
+the scheduled version — carried forward with the fix, or withdrawn with a reason. The hall has a
+single administrator, who both fixes and publishes (`single_administrator`)."""
 
 import datetime
 
@@ -8,10 +9,15 @@ from django.utils import timezone
 
 from procedures import publishing
 from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in, save_draft
+from tests.browser.conftest import log_in, open_review, save_draft
 from tests.factories import make_published, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One administrator edits and publishes: see `single_administrator`.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("single_administrator"),
+]
 TODAY = timezone.localdate()
 LATER = TODAY + datetime.timedelta(days=30)
 
@@ -36,7 +42,7 @@ def fix_the_phone_and_open_publish(page, scheduled) -> None:
     page.get_by_text("基于第 1 版").wait_for()
     page.fill("#id_phone", "021-2222")
     save_draft(page)
-    page.get_by_role("link", name="发布…").click()
+    open_review(page)
     page.fill("#id_change_summary", "咨询电话更正")
     page.fill("#id_effective_from", TODAY.isoformat())
 
@@ -44,12 +50,12 @@ def fix_the_phone_and_open_publish(page, scheduled) -> None:
 def test_a_fix_withdraws_the_scheduled_version_only_when_told_and_says_why(page, screenshot):
     scheduled = scheduled_change()
     fix_the_phone_and_open_publish(page, scheduled)
-    page.click("input[type=submit]")
+    page.get_by_role("button", name="确认发布").click()
     assert "第 2 版将永远不能施行" in page.locator("main, #content").first.inner_text()
     page.check("input[name=scheduled][value=withdraw]")
     page.fill("#id_withdraw_reason", "上级通知暂缓执行")
     screenshot("scheduled-withdraw-choice", full_page=True)
-    page.click("input[type=submit]")
+    page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 3 版").wait_for()
     assert "新规定将于" not in page.content()  # no banner for a change that will not come
     page.goto("/procedures/lao-dong/versions/")
@@ -64,7 +70,7 @@ def test_a_fix_carried_into_the_scheduled_version_is_reviewed_and_published_for_
     scheduled = scheduled_change()
     fix_the_phone_and_open_publish(page, scheduled)
     page.check("input[name=scheduled][value=carry]")
-    page.click("input[type=submit]")
+    page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 3 版").wait_for()
     assert "021-2222" in page.locator(".facts").inner_text()  # the fix is in force today
 
@@ -76,9 +82,9 @@ def test_a_fix_carried_into_the_scheduled_version_is_reviewed_and_published_for_
     )
     assert names == ["居民身份证", "户口簿"]
     screenshot("scheduled-carried-draft", full_page=True)
-    page.get_by_role("link", name="发布…").click()
+    open_review(page)
     assert page.input_value("#id_effective_from") == LATER.isoformat()
-    page.click("input[type=submit]")
+    page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 4 版").wait_for()
     page.goto("/procedures/lao-dong/versions/")
     history = page.locator(".history").inner_text()

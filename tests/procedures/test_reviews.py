@@ -182,3 +182,8 @@ def test_the_desk_puts_submitted_drafts_first_and_tells_each_person_theirs(draft
     )
     assert draft.pk in desk.written_by_me
     assert [d.pk for d in reviews.desk(reviewer).mine] == [theirs.pk]
+
+
+def test_the_rules_an_administrator_added_are_read_whatever_their_id(draft, editor):
+    ReviewRules.objects.create(pk=7, allow_self_approval=True)
+    assert ReviewRules.load().allow_self_approval is True
