@@ -5,7 +5,8 @@ new model is saved by default, and tests/backups/test_coverage.py fails until a 
 restore are shown to bring its rows back, or it is listed here. Rows are Django's
 serialization; foreign keys to users, groups, content types and permissions name them by
 natural key, and content types and permissions themselves too (their ids differ from one
-database to another). A restore empties every table but those two, whose rows it matches.
+database to another). A restore empties every table but those two, whose rows it matches, once
+every row passed its model's own validation.
 """
 
 import importlib
@@ -14,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -102,6 +104,52 @@ def migration_state() -> dict[str, str]:
         if app_label in labels:
             latest[app_label] = max(name, latest.get(app_label, ""))
     return dict(sorted(latest.items()))
+
+
+def invalid_rows(records: list[dict]) -> list[str]:
+    """What the models' own validation finds wrong in `records`: model, pk and field, one a line.
+
+    Rows of saved models only. Nothing is looked up in the database, which holds the content
+    being replaced: relations are left to it (it checks them as the rows are loaded), and so
+    are unique and check constraints.
+    """
+    problems = []
+    for row in records:
+        model = apps.get_model(row["model"])
+        where = f"{model._meta.label_lower} pk={row.get('pk', '（按自然键）')}"
+        for name, messages in _row_errors(model, row).items():
+            field = "整行" if name == NON_FIELD_ERRORS else name
+            problems.append(f"{where} {field}：{'；'.join(messages)}")
+    return problems
+
+
+def _row_errors(model: type[models.Model], row: dict) -> dict[str, list[str]]:
+    """The errors of one serialized row, by field: what `Model.full_clean()` reports."""
+    fields = row.get("fields")
+    if not isinstance(fields, dict):
+        return {"fields": ["应是一个对象"]}
+    values = {**fields, **({model._meta.pk.name: row["pk"]} if "pk" in row else {})}
+    instance = model()
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+            if isinstance(field, models.Field) and not field.is_relation:
+                setattr(instance, field.attname, field.to_python(value))
+        except FieldDoesNotExist:
+            errors[name] = ["没有这个字段"]
+        except ValidationError as error:
+            errors[name] = error.messages
+        except (TypeError, ValueError):  # what to_python lets through, for some types
+            errors[name] = [f"无法识别的值：{value!r:.50}"]
+    relations = {field.name for field in model._meta.get_fields() if field.is_relation}
+    try:
+        instance.full_clean(
+            exclude=relations | errors.keys(), validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    return errors
 
 
 def replace(records: list[dict]) -> None:
