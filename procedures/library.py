@@ -16,14 +16,16 @@ from django.db.models import Max, Model, Prefetch
 from django.utils import timezone
 
 from procedures import publishing, signals
-from procedures.exceptions import ImportFormatError
+from procedures.exceptions import ImportFormatError, ProcedureError
 from procedures.library_format import (
+    SLUG_MAX_LENGTH,
     FAQRecord,
     MaterialRecord,
     ProcedureRecord,
     StepRecord,
     derive_slug,
     dump_records,
+    is_valid_slug,
     read_library,
 )
 from procedures.models import (
@@ -40,6 +42,9 @@ from procedures.models import (
 Progress = Callable[[int, int], None]
 FIRST_PUBLISH_SUMMARY = "首次发布"
 UPDATE_SUMMARY = "导入更新"
+# Category.slug holds 80 characters: room is left for the "-N" that tells apart two names
+# with the same pinyin.
+CATEGORY_SLUG_BASE_LENGTH = 70
 
 
 @dataclasses.dataclass
@@ -194,7 +199,7 @@ def _fill_and_maybe_publish(
 def _category(name: str) -> Category:
     category = Category.objects.filter(name=name).first()
     if category is None:
-        slug = derive_slug(name) or "category"
+        slug = derive_slug(name, max_length=CATEGORY_SLUG_BASE_LENGTH) or "category"
         if Category.objects.filter(slug=slug).exists():
             slug = f"{slug}-{Category.objects.count() + 1}"
         last = Category.objects.aggregate(Max("position"))["position__max"] or 0
@@ -251,10 +256,17 @@ def _fields(record_class: type[MaterialRecord | StepRecord | FAQRecord]) -> list
 
 
 def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Path]:
-    """Write the version in force of every public procedure to OUTDIR/<slug>.yaml."""
+    """Write the version in force of every public procedure to OUTDIR/<slug>.yaml.
+
+    Every file written is inside OUTDIR: if a slug is not a plain file name, or a file to
+    write is a link or a folder, it raises ProcedureError having written nothing.
+    """
+    public = Procedure.objects.public(on)
+    problems = _export_problems(outdir, public.values_list("pk", "slug"))
+    if problems:
+        raise ProcedureError("\n".join([*problems, "本次没有导出任何内容。"]))
     outdir.mkdir(parents=True, exist_ok=True)
     # django-stubs resolves values_list() names against model fields, not annotations.
-    public = Procedure.objects.public(on)
     ids = list(public.values_list("current_version_id", flat=True))  # type: ignore[misc]
     written = []
     for start in range(0, len(ids), 500):
@@ -274,3 +286,17 @@ def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Pat
             path.write_text(dump_records(record_for_version(version)), encoding="utf-8")
             written.append(path)
     return sorted(written)
+
+
+def _export_problems(outdir: Path, procedures: Iterable[tuple[int, str]]) -> list[str]:
+    problems = []
+    for pk, slug in procedures:
+        path = outdir / f"{slug}.yaml"
+        if not is_valid_slug(slug):
+            problems.append(
+                f"事项 #{pk} 的 slug {slug[:40]!r} 不能用作文件名"
+                f"（只能用字母、数字、连字符和下划线，最长 {SLUG_MAX_LENGTH} 个字符）"
+            )
+        elif path.is_symlink() or (path.exists() and not path.is_file()):
+            problems.append(f"{path}: 已存在，且是符号链接或文件夹，不会覆盖")
+    return problems

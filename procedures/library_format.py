@@ -7,22 +7,46 @@ reported together so that one pass over a broken library shows everything to fix
 
 import dataclasses
 import datetime
+import os
 import re
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
+from django.db.models import Field, Model
 from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
 
 from procedures.exceptions import ImportFormatError
-from procedures.models import VERSION_CONTENT_FIELDS
+from procedures.models import (
+    FAQ,
+    FAQ_FIELDS,
+    STEP_FIELDS,
+    VERSION_CONTENT_FIELDS,
+    Category,
+    Material,
+    MaterialKind,
+    Procedure,
+    ProcedureVersion,
+    Step,
+)
 
 DEFAULT_CATEGORY = "未分类"
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 SLUG_MAX_LENGTH = 100
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# A procedure is at most four levels deep (list, procedure, materials, material): the limit
+# only stops a file of nested brackets from exhausting the stack.
+MAX_DEPTH = 20
+DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+COPIES_RE = re.compile(r"[0-9]{1,10}")
+MAX_COPIES = 2_147_483_647  # the largest PositiveIntegerField that PostgreSQL stores
+# NUL, other C0/C1 control characters and lone surrogates: PostgreSQL refuses them, SQLite
+# would store them. Tabs and line breaks are text.
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+SHOWN_LENGTH = 40
 # Accepted spellings of a material's form, to the stored code.
 FORMS = {
     "original": "original",
@@ -104,7 +128,38 @@ class ProcedureRecord:
         return f"“{self.title}”({self.slug})"
 
 
-def derive_slug(title: str) -> str:
+def _max_length(model: type[Model], name: str) -> int | None:
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, Field) else None
+
+
+# The longest text each key takes: the max_length of the field that stores it (None: any).
+# Checked here, so that PostgreSQL (which refuses longer text) and SQLite (which would store
+# it) see the same import.
+TEXT_LIMITS = {
+    **{
+        name: _max_length(ProcedureVersion, name)
+        for name in (*VERSION_CONTENT_FIELDS, "change_summary")
+    },
+    "code": _max_length(Procedure, "code"),
+    "category": _max_length(Category, "name"),
+}
+MATERIAL_LIMITS = {
+    "name": _max_length(Material, "name"),
+    "kind": _max_length(MaterialKind, "name"),
+    "condition": _max_length(Material, "condition"),
+    "note": _max_length(Material, "note"),
+}
+STEP_LIMITS = {name: _max_length(Step, name) for name in STEP_FIELDS}
+FAQ_LIMITS = {name: _max_length(FAQ, name) for name in FAQ_FIELDS}
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Whether a slug may be a procedure's id, and its file name in an export."""
+    return bool(SLUG_RE.fullmatch(slug)) and len(slug) <= SLUG_MAX_LENGTH
+
+
+def derive_slug(title: str, *, max_length: int = SLUG_MAX_LENGTH) -> str:
     """The slug for a title without one: its pinyin, e.g. 生育服务手册 → sheng-yu-fu-wu-shou-ce."""
     # pypinyin lets the callback return a list (its stubs say str): keep such text as it is.
     syllables = lazy_pinyin(
@@ -113,8 +168,8 @@ def derive_slug(title: str) -> str:
         errors=lambda text: [text],  # type: ignore[arg-type,return-value]
     )
     slug = re.sub(r"-{2,}", "-", slugify("-".join(syllables))).strip("-")
-    if len(slug) > SLUG_MAX_LENGTH:
-        slug = slug[:SLUG_MAX_LENGTH].rsplit("-", 1)[0]
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
     return slug
 
 
@@ -126,23 +181,75 @@ if TYPE_CHECKING:
 else:
     _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# The only plain scalars read as something other than text. A number or a date stays text as
+# written (the phone number 02155550101 is not an octal number, 1.10 is not 1.1); `copies` and
+# `effective_from` read their own text.
+_TYPED_SCALARS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null")
+# PyYAML's messages quote the character or tag they stumbled on: a file that is not a library
+# at all (a key, a password file) must not have any of its content printed.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
-class _UniqueKeyLoader(_SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping instead of keeping the last.
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that the format refuses; the problem says what, in Chinese."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+class _LibraryLoader(_SafeLoader):
+    """A safe loader that refuses what no procedure needs and a hostile file can abuse.
+
+    Anchors and aliases (a few hundred bytes of nested aliases expand to gigabytes), explicit
+    tags (`!!timestamp`, `!!binary`…), nesting deeper than MAX_DEPTH, and a key given twice
+    (rather than keeping the last). A list or mapping used as a key becomes a key no procedure
+    knows, so that it is reported where it is.
 
     libyaml's parser when PyYAML has it: the pure-Python one is a tenth of a big import's time.
+    libyaml also composes nodes, in C, where nothing can be refused: composing runs here, in
+    Python, from libyaml's events.
     """
 
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag in _TYPED_SCALARS]
+        for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+    }
+    get_single_node = yaml.composer.Composer.get_single_node
+    compose_document = yaml.composer.Composer.compose_document
+    compose_scalar_node = yaml.composer.Composer.compose_scalar_node
+    compose_sequence_node = yaml.composer.Composer.compose_sequence_node
+    compose_mapping_node = yaml.composer.Composer.compose_mapping_node
+    depth = 0  # of the node being composed
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise _Refused("不支持 YAML 锚点/别名（&/*）", event.start_mark)
+        if event.tag is not None:
+            raise _Refused("不支持 YAML 标签（!/!!）", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(f"嵌套超过 {MAX_DEPTH} 层", event.start_mark)
+        self.depth += 1
+        try:
+            return yaml.composer.Composer.compose_node(self, parent, index)
+        finally:
+            self.depth -= 1
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-        seen: set[Hashable] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"键 {key!r} 重复出现", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Hashable, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._construct_key(key_node, deep)
+            if key in mapping:
+                raise _Refused(f"键“{_cut(str(key))}”重复出现", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def _construct_key(self, node: yaml.Node, deep: bool) -> Hashable:
+        if isinstance(node, yaml.ScalarNode):
+            key: Hashable = self.construct_object(node, deep=deep)
+            return key
+        kind = "列表" if isinstance(node, yaml.SequenceNode) else "映射"
+        return f"（第 {node.start_mark.line + 1} 行用作键的{kind}）"
 
 
 def library_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -151,9 +258,9 @@ def library_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in YAML_SUFFIXES)
-            )
+            found, refused = _folder_files(path)
+            files.extend(found)
+            problems.extend(refused)
         elif path.is_file() and path.suffix in YAML_SUFFIXES:
             files.append(path)
         elif path.is_file():
@@ -163,6 +270,24 @@ def library_files(paths: Iterable[str | Path]) -> list[Path]:
     if problems:
         raise ImportFormatError(problems)
     return files
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The YAML files under a folder, and the refusals of links that would lead out of it.
+
+    A link out of the folder (to a YAML file, or to a folder) is refused rather than followed:
+    importing a library must never read, and quote in its messages, a file from elsewhere.
+    `rglob` does not walk linked folders; a link to a file inside the folder is read.
+    """
+    root = Path(os.path.realpath(folder))
+    files, refused = [], []
+    for path in sorted(folder.rglob("*")):
+        leaves = path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root)
+        if leaves and (path.suffix in YAML_SUFFIXES or path.is_dir()):
+            refused.append(f"{path}: 是指向文件夹以外的符号链接，不读取")
+        elif path.is_file() and path.suffix in YAML_SUFFIXES:
+            files.append(path)
+    return files, refused
 
 
 def read_library(paths: Iterable[str | Path]) -> list[ProcedureRecord]:
@@ -191,17 +316,25 @@ def read_library(paths: Iterable[str | Path]) -> list[ProcedureRecord]:
 
 def read_file(path: Path) -> list[ProcedureRecord]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportFormatError([f"{path}: 不是 UTF-8 编码的文本（{error.reason}）"]) from None
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ImportFormatError([f"{path}: 无法读取（{error.strerror}）"]) from None
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise ImportFormatError([f"{path}: 文件超过 {limit} MB 的上限，请拆成几个文件"])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFormatError([f"{path}: 不是 UTF-8 编码的文本（{error.reason}）"]) from None
     return parse_documents(text, source=str(path))
 
 
 def parse_documents(text: str, *, source: str) -> list[ProcedureRecord]:
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LibraryLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as error:
+        raise ImportFormatError([f"{source}: {_describe_yaml_error(error)}"]) from None
     except yaml.YAMLError as error:
         problem = _describe_yaml_error(error)
         raise ImportFormatError([f"{source}: YAML 语法错误：{problem}"]) from None
@@ -222,8 +355,10 @@ def parse_documents(text: str, *, source: str) -> list[ProcedureRecord]:
 
 
 def _describe_yaml_error(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.reader.ReaderError):
+        return f"含有不允许的字符 U+{error.character:04X}"
     mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
+    problem = _QUOTED.sub("…", getattr(error, "problem", None) or "无法解析")
     if mark is None:
         return problem
     return f"第 {mark.line + 1} 行第 {mark.column + 1} 列：{problem}"
@@ -243,14 +378,19 @@ class _Problems:
 def parse_procedure(item: Any, *, where: str, source: str = "") -> ProcedureRecord:
     if not isinstance(item, dict):
         raise ImportFormatError([f"{where}: 应是一个映射（键: 值），实际是 {_kind(item)}"])
+    if not any(key in PROCEDURE_KEYS for key in item):
+        # Not a procedure at all (a password file, a configuration): its keys are not named.
+        raise ImportFormatError(
+            [f"{where}: 不是事项：没有一个可用的键（{', '.join(PROCEDURE_KEYS)}）"]
+        )
     title = item.get("title")
     if isinstance(title, str) and title.strip():
-        where = f"{where}“{title.strip()}”"
+        where = f"{where}{_shown(title.strip())}"
     problems = _Problems(where)
     for key in item:
         if key not in PROCEDURE_KEYS:
-            problems.add(str(key), f"未知的键，可用的键：{', '.join(PROCEDURE_KEYS)}")
-    values = {key: _text(item.get(key), key, problems) for key in TEXT_KEYS}
+            problems.add(_cut(str(key)), f"未知的键，可用的键：{', '.join(PROCEDURE_KEYS)}")
+    values = {key: _text(item.get(key), key, problems, TEXT_LIMITS.get(key)) for key in TEXT_KEYS}
     if not values["title"]:
         problems.add("title", "缺少事项名称（title 是唯一必填的键）")
     values["category"] = values["category"] or DEFAULT_CATEGORY
@@ -271,17 +411,40 @@ def parse_procedure(item: Any, *, where: str, source: str = "") -> ProcedureReco
 
 
 def _kind(value: Any) -> str:
-    names = {list: "列表", dict: "映射", str: "文本", bool: "布尔值", int: "整数", float: "数字"}
+    names = {list: "列表", dict: "映射", str: "文本", bool: "布尔值", type(None): "空值"}
     return names.get(type(value), type(value).__name__)
 
 
-def _text(value: Any, field: str, problems: _Problems) -> str:
+def _cut(text: str) -> str:
+    """Text as a message quotes it: at most SHOWN_LENGTH characters, invisible ones escaped."""
+    if len(text) > SHOWN_LENGTH:
+        text = text[:SHOWN_LENGTH] + "…"
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+def _shown(value: Any) -> str:
+    """A value as a message names it: text quoted and cut, anything else by its kind alone.
+
+    Never the value itself: a list can hold millions of items, and an error message that
+    formats it runs an import out of memory.
+    """
+    return f"“{_cut(value)}”" if isinstance(value, str) else _kind(value)
+
+
+def _text(value: Any, field: str, problems: _Problems, max_length: int | None = None) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        problems.add(field, f"应是文本，实际是 {_kind(value)}")
+    if not isinstance(value, str):
+        hint = "（要写成文本，请加引号）" if isinstance(value, bool) else ""
+        problems.add(field, f"应是文本，实际是{_shown(value)}{hint}")
         return ""
-    return str(value).replace("\r\n", "\n").strip()
+    text = value.replace("\r\n", "\n").strip()
+    forbidden = FORBIDDEN_CHARACTERS.search(text)
+    if forbidden:
+        problems.add(field, f"含有不允许的控制字符 U+{ord(forbidden.group()):04X}")
+    if max_length is not None and len(text) > max_length:
+        problems.add(field, f"最长 {max_length} 个字符，实际 {len(text)} 个")
+    return text
 
 
 def _slug(value: Any, title: str, problems: _Problems) -> str:
@@ -291,9 +454,10 @@ def _slug(value: Any, title: str, problems: _Problems) -> str:
             problems.add("slug", "无法从事项名称生成 slug，请填写 slug")
         return slug
     slug = _text(value, "slug", problems)
-    if slug and (not SLUG_RE.match(slug) or len(slug) > SLUG_MAX_LENGTH):
+    if slug and not is_valid_slug(slug):
         problems.add(
-            "slug", f"“{slug}”无效：只能用字母、数字、连字符和下划线，最长 {SLUG_MAX_LENGTH} 个字符"
+            "slug",
+            f"{_shown(slug)}无效：只能用字母、数字、连字符和下划线，最长 {SLUG_MAX_LENGTH} 个字符",
         )
     return slug
 
@@ -303,7 +467,7 @@ def _aliases(value: Any, problems: _Problems) -> tuple[str, ...]:
         return ()
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        problems.add("aliases", f"应是文本列表，实际是 {_kind(value)}")
+        problems.add("aliases", f"应是文本列表，实际是{_shown(value)}")
         return ()
     aliases = [_text(alias, f"aliases[{i}]", problems) for i, alias in enumerate(items, 1)]
     return tuple(dict.fromkeys(alias for alias in aliases if alias))
@@ -322,7 +486,7 @@ def _parts(
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(field, f"应是列表，实际是 {_kind(value)}")
+        problems.add(field, f"应是列表，实际是{_shown(value)}")
         return []
     parsed = (parse_one(item, f"{field}[{i}]", problems) for i, item in enumerate(value, 1))
     return [part for part in parsed if part is not None]
@@ -331,21 +495,25 @@ def _parts(
 def _mapping(
     item: Any,
     field: str,
-    text_keys: tuple[str, ...],
+    text_limits: dict[str, int | None],
     problems: _Problems,
     other_keys: tuple[str, ...] = (),
 ) -> dict[str, str] | None:
     """A part's texts; plain text stands for its first key (a material given by name alone)."""
+    text_keys = tuple(text_limits)
     if isinstance(item, str):
         item = {text_keys[0]: item}
     if not isinstance(item, dict):
-        problems.add(field, f"应是映射或文本，实际是 {_kind(item)}")
+        problems.add(field, f"应是映射或文本，实际是{_shown(item)}")
         return None
     known = text_keys + other_keys
     for key in item:
         if key not in known:
-            problems.add(f"{field}.{key}", f"未知的键，可用的键：{', '.join(known)}")
-    texts = {key: _text(item.get(key), f"{field}.{key}", problems) for key in text_keys}
+            problems.add(f"{field}.{_cut(str(key))}", f"未知的键，可用的键：{', '.join(known)}")
+    texts = {
+        key: _text(item.get(key), f"{field}.{key}", problems, limit)
+        for key, limit in text_limits.items()
+    }
     if not texts[text_keys[0]]:
         problems.add(f"{field}.{text_keys[0]}", "不能为空")
     return texts
@@ -353,63 +521,68 @@ def _mapping(
 
 def _material(item: Any, field: str, problems: _Problems) -> MaterialRecord | None:
     texts = _mapping(
-        item,
-        field,
-        ("name", "kind", "condition", "note"),
-        problems,
-        other_keys=("form", "copies", "required"),
+        item, field, MATERIAL_LIMITS, problems, other_keys=("form", "copies", "required")
     )
     if texts is None:
         return None
     raw = item if isinstance(item, dict) else {}
-    raw_form = raw.get("form")
-    form = "original" if raw_form is None else FORMS.get(str(raw_form).strip())
-    if form is None:
-        problems.add(
-            f"{field}.form",
-            f"未知的形式“{raw_form}”，可用：original/原件、copy/复印件、"
-            "original_and_copy/原件及复印件、electronic/电子版",
-        )
-    copies = raw.get("copies", 1)
-    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-        problems.add(f"{field}.copies", f"份数应是不小于 1 的整数，实际是“{copies}”")
     required = raw.get("required", True)
     if not isinstance(required, bool):
         problems.add(
-            f"{field}.required", f"应是 true（必需）或 false（按情形），实际是“{required}”"
+            f"{field}.required", f"应是 true（必需）或 false（按情形），实际是{_shown(required)}"
         )
     return MaterialRecord(
-        form=form or "original",
-        copies=copies if isinstance(copies, int) and not isinstance(copies, bool) else 1,
+        form=_form(raw.get("form"), f"{field}.form", problems),
+        copies=_copies(raw.get("copies", "1"), f"{field}.copies", problems),
         required=required if isinstance(required, bool) else True,
         **texts,
     )
 
 
+def _form(value: Any, field: str, problems: _Problems) -> str:
+    if value is None:
+        return "original"
+    form = FORMS.get(value.strip()) if isinstance(value, str) else None
+    if form is None:
+        problems.add(
+            field,
+            f"未知的形式{_shown(value)}，可用：original/原件、copy/复印件、"
+            "original_and_copy/原件及复印件、electronic/电子版",
+        )
+    return form or "original"
+
+
+def _copies(value: Any, field: str, problems: _Problems) -> int:
+    text = value.strip() if isinstance(value, str) else ""
+    # Matched first: int() of a long enough string of digits is slow, then refused.
+    if COPIES_RE.fullmatch(text) and 1 <= int(text) <= MAX_COPIES:
+        return int(text)
+    problems.add(field, f"份数应是不小于 1、不超过 {MAX_COPIES} 的整数，实际是{_shown(value)}")
+    return 1
+
+
 def _step(item: Any, field: str, problems: _Problems) -> StepRecord | None:
-    texts = _mapping(item, field, ("title", "body", "staff_note"), problems)
+    texts = _mapping(item, field, STEP_LIMITS, problems)
     return StepRecord(**texts) if texts else None
 
 
 def _faq(item: Any, field: str, problems: _Problems) -> FAQRecord | None:
-    texts = _mapping(item, field, ("question", "answer"), problems)
+    texts = _mapping(item, field, FAQ_LIMITS, problems)
     return FAQRecord(**texts) if texts else None
 
 
 def _date(value: Any, field: str, problems: _Problems) -> datetime.date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.add(field, f"日期应写成 YYYY-MM-DD，实际是“{value}”")
-    return None
+    match = DATE_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        problems.add(field, f"日期应写成 YYYY-MM-DD，实际是{_shown(value)}")
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        problems.add(field, f"没有{_shown(value)}这一天")
+        return None
 
 
 # ---------------------------------------------------------------------------- writing

@@ -1,8 +1,9 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from procedures.exceptions import ProcedureError
 from procedures.library import export_library
 
 
@@ -13,5 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("outdir", type=Path)
 
     def handle(self, *args: Any, outdir: Path, **options: Any) -> None:
-        written = export_library(outdir)
+        try:
+            written = export_library(outdir)
+        except ProcedureError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(f"已导出 {len(written)} 个事项到 {outdir}")
