@@ -18,6 +18,7 @@ from procedures.models import (
     ProcedureVersion,
     Step,
 )
+from procedures.rendering import MarkdownLengthValidator
 
 
 class AliasesField(forms.CharField):
@@ -51,6 +52,13 @@ class ProcedureForm(forms.ModelForm):
         return title
 
 
+def limit_markdown(form: forms.BaseForm, *names: str) -> None:
+    """Refuse Markdown too long to render quickly, naming the field in the message."""
+    for name in names:
+        if field := form.fields.get(name):  # not on the admin's read-only form
+            field.validators.append(MarkdownLengthValidator(str(field.label)))
+
+
 class DraftForm(forms.ModelForm):
     """A draft's own fields, plus the revision the editor opened, to refuse stale saves."""
 
@@ -69,6 +77,7 @@ class DraftForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_markdown(self, "conditions")
         if self.instance.pk:
             self.fields["expected_revision"].initial = self.instance.revision
 
@@ -128,12 +137,20 @@ class StepForm(forms.ModelForm):
         fields = ["position", "title", "body", "staff_note"]
         widgets = {"body": AdminMarkdownxWidget, "staff_note": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_markdown(self, "body")
+
 
 class FAQForm(forms.ModelForm):
     class Meta:
         model = FAQ
         fields = ["position", "question", "answer"]
         widgets = {"answer": AdminMarkdownxWidget}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_markdown(self, "answer")
 
 
 class SubmitForm(forms.Form):

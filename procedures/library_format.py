@@ -31,6 +31,7 @@ from procedures.models import (
     ProcedureVersion,
     Step,
 )
+from procedures.rendering import MAX_MARKDOWN_LENGTH
 
 DEFAULT_CATEGORY = "未分类"
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -129,8 +130,14 @@ class ProcedureRecord:
 
 
 def _max_length(model: type[Model], name: str) -> int | None:
+    """The field's max_length; Markdown text, which has none, is capped as the editor caps it."""
     field = model._meta.get_field(name)
+    if (model, name) in MARKDOWN_FIELDS:
+        return MAX_MARKDOWN_LENGTH
     return field.max_length if isinstance(field, Field) else None
+
+
+MARKDOWN_FIELDS = {(ProcedureVersion, "conditions"), (Step, "body"), (FAQ, "answer")}
 
 
 # The longest text each key takes: the max_length of the field that stores it (None: any).

@@ -9,14 +9,18 @@ import uuid
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from procedures.exceptions import ProcedureError
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # far beyond any photo of a form; refuses decompression bombs
+# Checked from the file's header, before its pixels are decoded. A phone photo is at most
+# about 8000 × 6000; a long thin image would still need its full size in memory to shrink.
+MAX_SOURCE_SIDE = 10_000
+MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
-FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "png", "WEBP": "png"}
+# MPO: the JPEG that phones write with a second, depth or preview, frame; the first is the photo.
+FORMATS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "GIF": "png", "WEBP": "png"}
 
 
 class UploadRefused(ProcedureError):
@@ -32,8 +36,11 @@ def store_image(upload: UploadedFile) -> str:
         )
     image = _open(upload)
     extension = FORMATS[image.format or ""]  # _open refused any other format
-    picture = image.convert("RGB" if extension == "jpg" else "RGBA")
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+    picture = _eight_bit(_upright(image))
+    if picture.mode in ("1", "P", "PA"):  # these would shrink pixel by pixel: colour them first
+        picture = picture.convert("RGBA")
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))  # before converting: no second full-size copy
+    picture = picture.convert("RGB" if extension == "jpg" else "RGBA")
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG" if extension == "jpg" else "PNG", optimize=True)
     name = default_storage.save(
@@ -45,13 +52,30 @@ def store_image(upload: UploadedFile) -> str:
 def _open(upload: UploadedFile) -> Image.Image:
     refused = "只能上传 PNG、JPEG、GIF 或 WebP 图片（不接受 SVG 和其他文件）。"
     try:
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only
         if image.format not in FORMATS:
             raise UploadRefused(refused)
         width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise UploadRefused(f"图片尺寸过大（{width}×{height} 像素），请缩小后再上传。")
+        if max(width, height) > MAX_SOURCE_SIDE or width * height > MAX_PIXELS:
+            raise UploadRefused(
+                f"图片尺寸过大（{width}×{height} 像素）：每边不能超过 {MAX_SOURCE_SIDE} 像素，"
+                f"总共不能超过 {MAX_PIXELS // 10_000} 万像素。请缩小后再上传。"
+            )
+        image.draft(None, (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at 1/2, 1/4 or 1/8 size
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
         raise UploadRefused(refused) from None
+    return image
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """16-bit greyscale (PNG's "I;16") as 8-bit: Pillow's own conversion clips it to white."""
+    if not image.mode.startswith("I"):
+        return image
+    return image.convert("I").point(lambda value: value / 256).convert("L")
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Turned as the camera's EXIF orientation says: phones store photos sideways."""
+    ImageOps.exif_transpose(image, in_place=True)  # in place: no copy of a large image
     return image

@@ -226,6 +226,21 @@ if EMAIL_CONFIGURED:
         "DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "sopdesk@localhost"
     )
 
+# Per process: the bookkeeping quotas, and Markdown rendered once per text (a library holds a
+# few thousand texts). Several app servers may point both at a shared cache (e.g. Redis).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "quotas",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "renderings": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renderings",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

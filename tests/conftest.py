@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Q
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -31,8 +31,9 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Quotas and cached renderings live in the cache: each test starts without them."""
-    cache.clear()
+    """Quotas and cached renderings live in the caches: each test starts without them."""
+    for alias in ("default", "renderings"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

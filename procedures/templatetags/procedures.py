@@ -4,15 +4,15 @@ from django.db.models import Model
 from django.utils.safestring import SafeString
 
 from procedures.models import field_label
-from procedures.rendering import render_markdown
+from procedures.rendering import render_markdown_cached
 
 register = template.Library()
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
-    """Render an editor's Markdown as sanitised HTML."""
-    return render_markdown(text)
+    """Render an editor's Markdown as sanitised HTML, once per text (then from the cache)."""
+    return render_markdown_cached(text)
 
 
 @register.filter

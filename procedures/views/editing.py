@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from procedures import publishing, reviews
 from procedures.exceptions import DraftExists
 from procedures.models import Procedure, ProcedureVersion
-from procedures.rendering import render_markdown
+from procedures.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from procedures.roles import PUBLISH
 from procedures.uploads import UploadRefused, store_image
 from procedures.views.lookups import draft_or_404, with_parts
@@ -98,7 +98,13 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live preview, rendered and sanitised exactly as the public page is."""
     if "content" not in request.POST:
         return HttpResponseBadRequest("缺少要预览的内容。")
-    return HttpResponse(render_markdown(request.POST["content"]))
+    content = request.POST["content"]
+    if len(content) > MAX_MARKDOWN_LENGTH:
+        return HttpResponseBadRequest(
+            f"内容有 {len(content)} 个字符，超过 {MAX_MARKDOWN_LENGTH} 个字符的上限，无法预览。"
+            "请精简后再试。"
+        )
+    return HttpResponse(render_markdown(content))
 
 
 @require_POST

@@ -29,6 +29,11 @@ REFUSED = {
         "materials[1].kind",
         "最长 200 个字符",
     ),
+    "Markdown beyond what the editor takes": (
+        "title: 残疾人证\n  conditions: " + "办" * 20001,
+        "conditions",
+        "最长 20000 个字符，实际 20001 个",
+    ),
     "NUL in the title": ('title: "残疾\\0人证"', "title", "含有不允许的控制字符 U+0000"),
     "NUL in a step": (
         'title: 残疾人证\n  steps: [{title: 申请, body: "窗口\\0受理"}]',

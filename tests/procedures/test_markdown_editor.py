@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from procedures import uploads
+from procedures.rendering import MAX_MARKDOWN_LENGTH
 from procedures.roles import EDITORS, WINDOW_STAFF
 from tests.factories import make_user
 
@@ -53,6 +54,12 @@ def test_the_preview_is_sanitised(editor):
 
 def test_a_preview_without_content_is_a_400(editor):
     assert editor.post(PREVIEW, {}).status_code == 400
+
+
+def test_a_preview_over_the_length_limit_is_a_400_that_says_so(editor):
+    response = editor.post(PREVIEW, {"content": "办" * (MAX_MARKDOWN_LENGTH + 1)})
+    assert response.status_code == 400
+    assert str(MAX_MARKDOWN_LENGTH) in response.content.decode()
 
 
 def test_an_image_is_re_encoded_and_stored(editor, settings):
