@@ -8,7 +8,8 @@ import json
 import tarfile
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db.migrations.executor import MigrationExecutor
 
 from backups import signing
 from backups.archive import BackupError, create_backup, restore_backup
@@ -184,3 +185,11 @@ def test_accepting_a_signed_backup_says_the_flag_was_not_needed(
             "restore", str(archive), "--yes", "--accept-unsigned", stdout=io.StringIO(), stderr=err
         )
     assert "签名核对无误，以后不必加" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_backing_up_an_unmigrated_database_says_to_migrate_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    with pytest.raises(CommandError, match="请先运行 python manage.py migrate"):
+        call_command("backup", str(tmp_path / "b.tar.gz"))
+    assert not (tmp_path / "b.tar.gz").exists()

@@ -2,6 +2,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from backups.archive import BackupError, create_backup
 
@@ -17,6 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("out", type=Path, help="备份文件，如 sopdesk-2025-06-01.tar.gz")
 
     def handle(self, *args: Any, out: Path, **options: Any) -> None:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            raise CommandError(
+                f"数据库还没有迁移到当前版本（还有 {len(pending)} 个迁移未执行），"
+                "没有可以备份的完整数据：请先运行 python manage.py migrate。"
+            )
         try:
             summary = create_backup(out)
         except BackupError as error:
