@@ -32,7 +32,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -46,10 +45,11 @@ from urllib.parse import quote, urlencode
 
 import opencc
 import yaml
+
+# Serving a throwaway instance is bench_load's: the same server, started and awaited alike.
+from bench_load import HOST, ROOT, free_port, tail, wait_until_answering
 from pypinyin import Style, lazy_pinyin
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 TIMEOUT = 90  # client side; gunicorn kills a worker after 60 s
 STAFF_USERS = (  # ensure_demo_users
     ("staff", "sopdesk-staff"),
@@ -161,28 +161,6 @@ def run(options: argparse.Namespace, work: Path) -> bool:
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
     return report(work, options, load, probe, imported.returncode)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_answering(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}:\n{tail(log)}")
-        with contextlib.suppress(OSError):
-            if get(port, "/")[0] == 200:
-                return
-        time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not answer on {HOST}:{port} in 60 s:\n{tail(log)}")
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 # -- The library to import -------------------------------------------------------------------
