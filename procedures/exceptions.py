@@ -38,5 +38,14 @@ class ImportFormatError(ProcedureError):
         super().__init__("\n".join(problems))
 
 
+class ImportStopped(ProcedureError):
+    """Writing an import stopped at one procedure; the batches before it stay imported."""
+
+    def __init__(self, message: str, *, record: str, imported: int) -> None:
+        self.record = record  # the procedure it stopped at, as the format labels it
+        self.imported = imported  # procedures written (or found unchanged) before it
+        super().__init__(message)
+
+
 class ReviewRefused(PublishRefused):
     """The review rules do not allow this step: not submitted, already submitted, own draft."""

@@ -1,22 +1,28 @@
-"""Moving a library between YAML files and the database: import (all or nothing) and export.
+"""Moving a library between YAML files and the database: import and export.
 
 Parsing and validating the format is `library_format`'s job; every write goes through
-`publishing`. An import first checks every procedure, then writes them all in one transaction,
-so a run with one bad procedure leaves the database exactly as it was.
+`publishing`. An import first checks every procedure, so a run with one bad procedure writes
+nothing. It then writes them in batches of whole procedures, each batch one transaction of
+about a second: on SQLite a transaction holds the database's only write lock, and a request
+that must write (a staff login, a session) waits for it at most that long instead of for the
+whole import. A write phase stopped half-way (a crash, an editor opening a draft meanwhile)
+leaves the batches before it imported and says so; running the same files again imports the
+rest, as what was imported counts as unchanged.
 """
 
 import dataclasses
 import datetime
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Model, Prefetch
 from django.utils import timezone
 
 from procedures import publishing, signals
-from procedures.exceptions import ImportFormatError, ProcedureError
+from procedures.exceptions import ImportFormatError, ImportStopped, ProcedureError
 from procedures.library_format import (
     SLUG_MAX_LENGTH,
     FAQRecord,
@@ -45,6 +51,12 @@ UPDATE_SUMMARY = "导入更新"
 # Category.slug holds 80 characters: room is left for the "-N" that tells apart two names
 # with the same pinyin.
 CATEGORY_SLUG_BASE_LENGTH = 70
+# A batch ends with the first procedure that finishes after this long: the longest a write
+# waits for an import on SQLite (its busy timeout is 20 s).
+BATCH_SECONDS = 1.0
+# After each batch on SQLite the import steps aside this long, so that requests waiting for
+# the lock get it first: SQLite's busy handler tries again at most every 100 ms.
+SQLITE_PAUSE_SECONDS = 0.15
 
 
 @dataclasses.dataclass
@@ -54,6 +66,14 @@ class ImportSummary:
     unchanged: list[str] = dataclasses.field(default_factory=list)
     details_updated: list[str] = dataclasses.field(default_factory=list)
 
+    def add(self, other: "ImportSummary") -> None:
+        for field in dataclasses.fields(self):
+            getattr(self, field.name).extend(getattr(other, field.name))
+
+    @property
+    def written(self) -> int:
+        return len(self.created) + len(self.new_versions) + len(self.unchanged)
+
 
 def import_library(
     paths: Iterable[str | Path],
@@ -62,23 +82,72 @@ def import_library(
     by: publishing.User = None,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import every procedure under `paths`; raises ImportFormatError having imported nothing."""
+    """Import every procedure under `paths`.
+
+    Raises ImportFormatError having written nothing when a file or a procedure is not valid,
+    and ImportStopped, naming what was imported before, when writing stops half-way.
+    """
     records = read_library(paths)
     existing = _existing_procedures(records)
-    problems, rejected = _check_records(records, existing)
+    problems, rejected, kept_drafts = _check_records(records, existing, publish=publish)
     if problems:
         raise ImportFormatError(problems, rejected=len(rejected))
     summary = ImportSummary()
-    # Receivers (search) hear of all the procedures once, at the end: several times faster
-    # than once per publish.
-    with transaction.atomic(), signals.batched():
-        for done, record in enumerate(records, start=1):
-            _import_record(
-                record, existing.get(record.slug), publish=publish, by=by, summary=summary
+    done = 0
+    while done < len(records):
+        batch = ImportSummary()
+        try:
+            done = _import_batch(
+                records, done, existing, kept_drafts, publish=publish, by=by, summary=batch
             )
-            if progress:
-                progress(done, len(records))
+        except _RecordFailed as failed:
+            raise ImportStopped(
+                str(failed.error), record=failed.record.label(), imported=summary.written
+            ) from failed.error
+        summary.add(batch)
+        if progress:
+            progress(done, len(records))
+        if done < len(records) and connection.vendor == "sqlite":
+            time.sleep(SQLITE_PAUSE_SECONDS)
     return summary
+
+
+class _RecordFailed(Exception):
+    def __init__(self, record: ProcedureRecord, error: ProcedureError) -> None:
+        self.record, self.error = record, error
+
+
+def _import_batch(
+    records: list[ProcedureRecord],
+    start: int,
+    existing: dict[str, Procedure],
+    kept_drafts: set[str],
+    *,
+    publish: bool,
+    by: publishing.User,
+    summary: ImportSummary,
+) -> int:
+    """Write records from `start` for about BATCH_SECONDS in one transaction; the next start."""
+    began = time.monotonic()
+    done = start
+    # Receivers (search) hear of the batch's procedures once, at its end: several times
+    # faster than once per publish.
+    with transaction.atomic(), signals.batched():
+        while done < len(records) and (done == start or time.monotonic() - began < BATCH_SECONDS):
+            record = records[done]
+            try:
+                _import_record(
+                    record,
+                    existing.get(record.slug),
+                    draft_kept=record.slug in kept_drafts,
+                    publish=publish,
+                    by=by,
+                    summary=summary,
+                )
+            except ProcedureError as error:
+                raise _RecordFailed(record, error) from error
+            done += 1
+    return done
 
 
 def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]:
@@ -91,24 +160,41 @@ def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]
 
 
 def _check_records(
-    records: list[ProcedureRecord], existing: dict[str, Procedure]
-) -> tuple[list[str], list[str]]:
-    """Model-level validation of every record before anything is written."""
-    drafts = set(
-        ProcedureVersion.objects.filter(
-            status=ProcedureVersion.Status.DRAFT, procedure__in=existing.values()
-        ).values_list("procedure__slug", flat=True)
-    )
+    records: list[ProcedureRecord], existing: dict[str, Procedure], *, publish: bool
+) -> tuple[list[str], list[str], set[str]]:
+    """Model-level validation of every record before anything is written.
+
+    An open draft is an editor's work and is never overwritten. An import of drafts leaves
+    one that holds exactly the record's content (an earlier import's, say one stopped
+    half-way) as it is.
+    """
+    drafts = _drafts(existing)
     problems: list[str] = []
     rejected: list[str] = []
+    kept_drafts: set[str] = set()
     for record in records:
         found = list(_record_problems(record))
-        if record.slug in drafts:
+        draft = drafts.get(record.slug)
+        if draft is not None and not publish and same_content(record, record_for_version(draft)):
+            kept_drafts.add(record.slug)
+        elif draft is not None:
             found.append("该事项已有未发布的草稿：请先在系统里发布或丢弃它，再导入新内容")
         if found:
             rejected.append(record.slug)
             problems.extend(f"{record.source}: 事项{record.label()}: {item}" for item in found)
-    return problems, rejected
+    return problems, rejected, kept_drafts
+
+
+def _drafts(existing: dict[str, Procedure]) -> dict[str, ProcedureVersion]:
+    drafts: dict[str, ProcedureVersion] = {}
+    procedures = list(existing.values())
+    for start in range(0, len(procedures), 500):
+        queryset = ProcedureVersion.objects.filter(
+            status=ProcedureVersion.Status.DRAFT, procedure__in=procedures[start : start + 500]
+        ).select_related("procedure__category")
+        queryset = queryset.prefetch_related("materials__kind", "steps", "faqs")
+        drafts.update((draft.procedure.slug, draft) for draft in queryset)
+    return drafts
 
 
 def _record_problems(record: ProcedureRecord) -> Iterable[str]:
@@ -137,6 +223,7 @@ def _import_record(
     record: ProcedureRecord,
     procedure: Procedure | None,
     *,
+    draft_kept: bool,
     publish: bool,
     by: publishing.User,
     summary: ImportSummary,
@@ -162,6 +249,9 @@ def _import_record(
         summary.details_updated.append(record.slug)
     latest = procedure.latest_version
     if latest is not None and same_content(record, record_for_version(latest)):
+        summary.unchanged.append(record.slug)
+        return
+    if draft_kept:  # its open draft already holds this content
         summary.unchanged.append(record.slug)
         return
     draft = publishing.create_draft(procedure, by=by)

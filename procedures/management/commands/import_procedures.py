@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from procedures.exceptions import ImportFormatError, ProcedureError
+from procedures.exceptions import ImportFormatError, ImportStopped, ProcedureError
 from procedures.library import ImportSummary, Progress, import_library
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "导入 YAML 格式的办事指南库（文件或文件夹）。"
         "已有的事项生成新草稿，加 --publish 则直接发布新版本；"
-        "任何一个事项有错，本次什么都不导入。"
+        "先检查全部事项，任何一个有错，本次什么都不导入。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +35,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"拒绝 {error.rejected} 个事项，共 {len(error.problems)} 个问题；"
                 "本次没有导入任何内容。"
+            ) from None
+        except ImportStopped as error:
+            raise CommandError(
+                f"导入在事项{error.record}处停止：{error}\n"
+                f"它之前的 {error.imported} 个事项已经导入，它和之后的事项没有导入。"
+                "处理好这个问题后，用同样的文件再运行一次：已导入的事项会计为“未变”，"
+                "其余的继续导入。"
             ) from None
         except ProcedureError as error:
             raise CommandError(f"{error}（本次没有导入任何内容）") from None
