@@ -19,6 +19,7 @@ class NoMail(TemplateView):
 
 
 NO_MAIL = NoMail.as_view()
+handler500 = "sopdesk.errors.error_page"
 PASSWORD_RESET = (
     []
     if settings.EMAIL_CONFIGURED

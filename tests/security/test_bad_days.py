@@ -114,3 +114,26 @@ def test_the_history_names_people_by_their_names_and_only_to_staff(client):
     client.force_login(make_user("window", WINDOW_STAFF))
     staff = client.get(url).content.decode()
     assert "chief" not in public + staff and "张科长" not in public and "张科长" in staff
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's single write lock")
+def test_a_write_that_cannot_get_the_lock_says_busy_not_broken(monkeypatch, settings):
+    """A staff login during a restore: a 503 in Chinese with Retry-After, not a 500."""
+    from django.test import Client
+
+    make_user("clerk")  # groups come from migrations, which a transactional test flushes
+    settings.DEBUG = False
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.1)
+    connection.close()  # the next query opens a connection with the short timeout
+    holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=0.1)
+    client = Client(raise_request_exception=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # what a restore does while it replaces the library
+        response = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests"})
+    finally:
+        holder.rollback()
+        holder.close()
+        connection.close()
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "系统正忙" in response.content.decode()
