@@ -326,6 +326,7 @@ def publish_batch(
     effective_from: datetime.date,
     scheduled: str | None = None,
     withdraw_reason: str = "",
+    change_kind: str = ProcedureVersion.ChangeKind.SUBSTANTIVE,
 ) -> list[ProcedureVersion]:
     """Publish every open draft of the batch, all on one effective date, or none of them.
 
@@ -345,6 +346,7 @@ def publish_batch(
                     effective_from=effective_from,
                     scheduled=scheduled,
                     withdraw_reason=withdraw_reason,
+                    change_kind=change_kind,
                 )
             )
     return published

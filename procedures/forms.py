@@ -198,6 +198,26 @@ class PublishForm(forms.Form):
         ],
     )
     withdraw_reason = forms.CharField(label="撤回原因", max_length=300, required=False)
+    change_kind = forms.ChoiceField(
+        label="变更性质",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                ProcedureVersion.ChangeKind.SUBSTANTIVE,
+                "实质变更：材料、步骤、条件、时限等办法变了，工作人员需要重读",
+            ),
+            (
+                ProcedureVersion.ChangeKind.EDITORIAL,
+                "文字修订：只改了错别字或措辞，办法没变，已读记录仍然有效",
+            ),
+        ],
+        error_messages={"required": "请选择这次修改是实质变更还是文字修订。"},
+    )
+
+    def __init__(self, *args: Any, first_version: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first_version:  # nobody has read an earlier version: the first one is substantive
+            del self.fields["change_kind"]
 
     def clean_effective_from(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["effective_from"]

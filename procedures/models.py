@@ -162,6 +162,12 @@ class ProcedureVersion(models.Model):
         SUBMITTED = "submitted", "待审核"
         RETURNED = "returned", "已退回"
 
+    class ChangeKind(models.TextChoices):
+        """What a published version changed, as its reviewer judged: whether staff re-read it."""
+
+        SUBSTANTIVE = "substantive", "实质变更"
+        EDITORIAL = "editorial", "文字修订"
+
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name="事项"
     )
@@ -182,6 +188,14 @@ class ProcedureVersion(models.Model):
     )
     change_summary = models.CharField(
         "修改说明", max_length=500, blank=True, help_text="发布时必填：这一版改了什么。"
+    )
+    change_kind = models.CharField(
+        "变更性质",
+        max_length=12,
+        choices=ChangeKind.choices,
+        blank=True,
+        editable=False,
+        help_text="实质变更：工作人员需要重读；文字修订：已读记录仍然有效。第 1 版是实质变更。",
     )
     based_on = models.ForeignKey(
         "self",
@@ -298,6 +312,11 @@ class ProcedureVersion(models.Model):
                 name="version_state_consistent",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="version_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status="draft", change_kind="")
+                | (~Q(status="draft") & Q(change_kind__in=["substantive", "editorial"])),
+                name="version_change_kind_on_record",
+            ),
         ]
 
     def __str__(self) -> str:

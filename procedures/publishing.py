@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 # Who does it: a request's user (signed in or not), an importer's user, or nobody.
 User: TypeAlias = "Account | AnonymousUser | None"
 Status = ProcedureVersion.Status
+ChangeKind = ProcedureVersion.ChangeKind
 
 
 def lock(procedure_id: int) -> Procedure:
@@ -207,8 +208,12 @@ def publish_version(
     effective_from: datetime.date | None = None,
     scheduled: str | None = None,
     withdraw_reason: str = "",
+    change_kind: str = ProcedureVersion.ChangeKind.SUBSTANTIVE,
 ) -> ProcedureVersion:
     """Put a draft on record: next number, previous version superseded, pointer moved.
+
+    `change_kind` says whether staff who read the last version must read this one (实质变更)
+    or not (文字修订); a procedure's first version is always substantive.
 
     A draft taking effect before a version scheduled later, and not based on it, would leave
     that version unable ever to take effect (the highest number in force wins). `scheduled`
@@ -229,6 +234,9 @@ def publish_version(
     last_number = procedure.versions.aggregate(Max("number"))["number__max"] or 0
     procedure.versions.filter(status=Status.PUBLISHED).update(status=Status.SUPERSEDED)
     draft.number = last_number + 1
+    draft.change_kind = (
+        ProcedureVersion.ChangeKind(change_kind) if last_number else ChangeKind.SUBSTANTIVE
+    )
     draft.status = Status.PUBLISHED
     draft.published_at = timezone.now()
     draft.published_by = account(by)

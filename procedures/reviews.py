@@ -110,8 +110,10 @@ def publish_reviewed(
     effective_from: datetime.date | None = None,
     scheduled: str | None = None,
     withdraw_reason: str = "",
+    change_kind: str = ProcedureVersion.ChangeKind.SUBSTANTIVE,
 ) -> ProcedureVersion:
-    """Publish a draft as its reviewer (see `publishing.publish_version` for `scheduled`)."""
+    """Publish a draft as its reviewer (see `publishing.publish_version` for `scheduled` and
+    `change_kind`)."""
     publishing.lock(draft.procedure_id)
     fresh = publishing.fresh_draft(draft)
     reason = refusal(fresh, by)
@@ -124,6 +126,7 @@ def publish_reviewed(
         effective_from=effective_from,
         scheduled=scheduled,
         withdraw_reason=withdraw_reason,
+        change_kind=change_kind,
     )
 
 

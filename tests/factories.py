@@ -82,6 +82,7 @@ def publish_change(
     *,
     effective_from: datetime.date,
     change_summary: str = "政策调整",
+    change_kind: str = "substantive",
     by=None,
     **content,
 ) -> ProcedureVersion:
@@ -91,5 +92,9 @@ def publish_change(
     content = content or {"summary": f"{version.summary}（{change_summary}）"}
     draft = publishing.save_draft(draft, content=content, expected_revision=draft.revision, by=by)
     return publishing.publish_version(
-        draft, by=by, change_summary=change_summary, effective_from=effective_from
+        draft,
+        by=by,
+        change_summary=change_summary,
+        effective_from=effective_from,
+        change_kind=change_kind,
     )

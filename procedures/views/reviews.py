@@ -60,8 +60,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if on_record := published_meanwhile(request, pk):
         return on_record
     draft = draft_or_404(pk)
-    initial = {"change_summary": draft.change_summary, "effective_from": draft.effective_from}
-    form = PublishForm(request.POST or None, initial=initial)
+    form = _publish_form(draft, request.POST or None)
     if form.is_valid():
         try:
             version = reviews.publish_reviewed(draft, by=request.user, **form.cleaned_data)
@@ -89,8 +88,13 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已退回“{draft.title}”，编辑打开草稿时会看到您的意见。")
             return redirect("procedures:drafts")
+    return _review_page(request, draft, _publish_form(draft), form)
+
+
+def _publish_form(draft: ProcedureVersion, data: Any = None) -> PublishForm:
     initial = {"change_summary": draft.change_summary, "effective_from": draft.effective_from}
-    return _review_page(request, draft, PublishForm(initial=initial), form)
+    first = not draft.procedure.versions.exclude(status=ProcedureVersion.Status.DRAFT).exists()
+    return PublishForm(data, initial=initial, first_version=first)
 
 
 def _review_page(

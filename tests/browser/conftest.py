@@ -81,9 +81,17 @@ def publish_draft(page, change_summary: str, *, number: int) -> None:
     confirm_publish(page, change_summary, number=number)
 
 
+def choose_change_kind(page, kind: str = "substantive") -> None:
+    """On a review page of a procedure's second version or later: 实质变更 or 文字修订."""
+    choice = page.locator(f"input[name=change_kind][value={kind}]")
+    if choice.count():
+        choice.check()
+
+
 def confirm_publish(page, change_summary: str, *, number: int) -> None:
     """On the review page: a change summary, effective today, 确认发布, and wait for it."""
     page.fill("#id_change_summary", change_summary)
     page.fill("#id_effective_from", timezone.localdate().isoformat())
+    choose_change_kind(page)
     page.get_by_role("button", name="确认发布").click()
     page.get_by_text(f"已发布第 {number} 版").wait_for()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from procedures import publishing
 from procedures.models import MaterialKind, Procedure
 from procedures.roles import EDITORS, PUBLISHERS
-from tests.browser.conftest import log_in
+from tests.browser.conftest import choose_change_kind, log_in
 from tests.factories import make_published, make_user, publish_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +57,7 @@ def sign_in_as(page, username: str, url: str) -> None:
 
 def publish_today(page, count: int) -> None:
     page.fill("#id_effective_from", TODAY.isoformat())
+    choose_change_kind(page)
     page.get_by_role("button", name=f"发布这 {count} 份草稿").click()
     page.get_by_text(f"已发布 {count} 个事项的新版本").wait_for()
 
@@ -125,6 +126,7 @@ def test_a_removal_is_sent_back_resubmitted_and_published_without_the_busy_proce
 
     sign_in_as(page, "reviewer", batch_url)
     page.fill("#id_effective_from", TODAY.isoformat())
+    choose_change_kind(page)
     page.get_by_role("button", name="发布这 5 份草稿").click()
     refusal = page.locator(".batch-publish .errornote").inner_text()
     assert refusal.startswith("“居住证办理”：第 2 版已定于") and "整批都没有发布" in refusal

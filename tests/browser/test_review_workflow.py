@@ -130,6 +130,11 @@ def test_a_draft_is_sent_back_fixed_resubmitted_and_published_by_a_second_person
     assert "小李 提交审核" in history[2]
     assert page.input_value("#id_change_summary") == "咨询电话更换；户口簿复印件改为 2 份"
     page.fill("#id_effective_from", TODAY.isoformat())
+    page.get_by_role("button", name="确认发布").click()  # without saying what kind of change
+    # The browser holds the form back and points at the unanswered question.
+    assert page.locator("input[name=change_kind]:invalid").count() == 2
+    assert page.get_by_text("已发布第 2 版").count() == 0
+    page.get_by_label("实质变更：", exact=False).check()
     screenshot("review-a9-publish", full_page=True)
     page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 2 版").wait_for()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from procedures import publishing
 from procedures.roles import PUBLISHERS
-from tests.browser.conftest import log_in, open_review, save_draft
+from tests.browser.conftest import choose_change_kind, log_in, open_review, save_draft
 from tests.factories import make_published, make_user
 
 # One administrator edits and publishes: see `single_administrator`.
@@ -45,6 +45,7 @@ def fix_the_phone_and_open_publish(page, scheduled) -> None:
     open_review(page)
     page.fill("#id_change_summary", "咨询电话更正")
     page.fill("#id_effective_from", TODAY.isoformat())
+    choose_change_kind(page, "editorial")
 
 
 def test_a_fix_withdraws_the_scheduled_version_only_when_told_and_says_why(page, screenshot):
@@ -84,6 +85,7 @@ def test_a_fix_carried_into_the_scheduled_version_is_reviewed_and_published_for_
     screenshot("scheduled-carried-draft", full_page=True)
     open_review(page)
     assert page.input_value("#id_effective_from") == LATER.isoformat()
+    choose_change_kind(page)
     page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 4 版").wait_for()
     page.goto("/procedures/lao-dong/versions/")

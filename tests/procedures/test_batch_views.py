@@ -128,7 +128,8 @@ def test_the_batch_page_shows_each_draft_before_and_after(client, batch, editor)
 def test_reviewers_publish_a_batch_with_one_date(client, batch, reviewer):
     client.force_login(reviewer)
     response = client.post(
-        reverse("procedures:batch_publish", args=[batch.pk]), {"effective_from": TODAY}
+        reverse("procedures:batch_publish", args=[batch.pk]),
+        {"effective_from": TODAY, "change_kind": "substantive"},
     )
     assert response.url == batch.get_absolute_url()
     assert set(batch.versions.values_list("number", "effective_from")) == {(2, TODAY)}
@@ -138,7 +139,8 @@ def test_a_refused_publish_is_shown_on_the_batch_page(client, batch, editor):
     editor.groups.add(*make_user("other", PUBLISHERS).groups.all())
     client.force_login(editor)
     response = client.post(
-        reverse("procedures:batch_publish", args=[batch.pk]), {"effective_from": TODAY}
+        reverse("procedures:batch_publish", args=[batch.pk]),
+        {"effective_from": TODAY, "change_kind": "substantive"},
     )
     assert response.status_code == 200
     assert "这份草稿由您编写或修改过" in response.content.decode()

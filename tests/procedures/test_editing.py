@@ -128,7 +128,7 @@ def test_publishing_needs_the_publish_permission(client, version):
     draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "x", "effective_from": TODAY},
+        {"change_summary": "x", "effective_from": TODAY, "change_kind": "substantive"},
     )
     assert response.status_code == 403
 
@@ -139,7 +139,11 @@ def test_a_publisher_publishes_with_summary_and_date(client, version):
     future = TODAY + datetime.timedelta(days=30)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "材料精简", "effective_from": future.isoformat()},
+        {
+            "change_summary": "材料精简",
+            "effective_from": future.isoformat(),
+            "change_kind": "substantive",
+        },
     )
     draft.refresh_from_db()
     assert (draft.number, draft.published_by, draft.effective_from) == (2, user, future)
@@ -151,7 +155,7 @@ def test_publishing_without_a_summary_shows_the_form_again(client, version):
     draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "", "effective_from": TODAY.isoformat()},
+        {"change_summary": "", "effective_from": TODAY.isoformat(), "change_kind": "editorial"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["change_summary"]
@@ -178,7 +182,11 @@ def test_publishing_from_a_second_tab_shows_the_version_already_published(client
     login(client, PUBLISHERS)
     draft = submitted_draft(version.procedure)
     url = reverse("procedures:publish", args=[draft.pk])
-    form = {"change_summary": "收费说明更正", "effective_from": TODAY.isoformat()}
+    form = {
+        "change_summary": "收费说明更正",
+        "effective_from": TODAY.isoformat(),
+        "change_kind": "editorial",
+    }
     client.post(url, form)
     response = client.post(url, form, follow=True)
     assert response.redirect_chain[-1][0] == f"/procedures/{version.procedure.slug}/versions/2/"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from procedures import publishing, reviews
 from procedures.models import ProcedureVersion
 from procedures.roles import EDITORS, PUBLISHERS
-from tests.factories import make_published, make_user
+from tests.factories import make_draft, make_published, make_user
 from tests.procedures.test_editing import admin_post_data, draft_admin_url
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,11 @@ def test_publishing_a_draft_not_submitted_is_refused_with_a_message(client, revi
     client.force_login(reviewer)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "收费说明更正", "effective_from": TODAY.isoformat()},
+        {
+            "change_summary": "收费说明更正",
+            "effective_from": TODAY.isoformat(),
+            "change_kind": "editorial",
+        },
     )
     assert "还没有提交审核" in response.context["form"].non_field_errors()[0]
     assert ProcedureVersion.objects.get(pk=draft.pk).is_draft
@@ -132,3 +136,29 @@ def test_saving_a_submitted_draft_in_the_admin_warns_it_left_review(client, edit
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("退出了审核" in text for text in texts)
     assert ProcedureVersion.objects.get(pk=draft.pk).review_state == "editing"
+
+
+def test_publishing_a_second_version_asks_whether_staff_must_reread_it(client, reviewer, draft):
+    version = draft.procedure.latest_version
+    reviews.submit_for_review(draft, by=draft.created_by, change_summary="错别字更正")
+    client.force_login(reviewer)
+    url = reverse("procedures:publish", args=[draft.pk])
+    form = {"change_summary": "错别字更正", "effective_from": TODAY.isoformat()}
+    refused = client.post(url, form)
+    assert "请选择这次修改是实质变更还是文字修订。" in refused.content.decode()
+    assert ProcedureVersion.objects.get(pk=draft.pk).is_draft
+    client.post(url, {**form, "change_kind": "editorial"})
+    published = ProcedureVersion.objects.get(pk=draft.pk)
+    assert (published.number, published.change_kind) == (2, "editorial")
+    history = client.get(reverse("procedures:history", args=[version.procedure.slug]))
+    assert "文字修订" in history.content.decode()
+
+
+def test_a_first_version_is_published_without_the_question(client, reviewer, editor):
+    draft = make_draft(by=editor)
+    reviews.submit_for_review(draft, by=editor, change_summary="首次发布")
+    client.force_login(reviewer)
+    url = reverse("procedures:publish", args=[draft.pk])
+    assert 'name="change_kind"' not in client.get(url).content.decode()
+    client.post(url, {"change_summary": "首次发布", "effective_from": TODAY.isoformat()})
+    assert ProcedureVersion.objects.get(pk=draft.pk).change_kind == "substantive"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from procedures import publishing, reviews
 from procedures.exceptions import PublishRefused, ReviewRefused
 from procedures.models import AuditEvent, ProcedureVersion, ReviewRules
-from tests.factories import make_published, make_user
+from tests.factories import make_draft, make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db
 Review = ProcedureVersion.Review
@@ -187,3 +187,22 @@ def test_the_desk_puts_submitted_drafts_first_and_tells_each_person_theirs(draft
 def test_the_rules_an_administrator_added_are_read_whatever_their_id(draft, editor):
     ReviewRules.objects.create(pk=7, allow_self_approval=True)
     assert ReviewRules.load().allow_self_approval is True
+
+
+def test_the_reviewer_says_whether_a_change_is_substantive_or_editorial():
+    version = make_published()
+    fix = publish_change(version, effective_from=TODAY, change_kind="editorial")
+    rule = publish_change(fix, effective_from=TODAY, change_kind="substantive")
+    assert (version.change_kind, fix.change_kind, rule.change_kind) == (
+        "substantive",
+        "editorial",
+        "substantive",
+    )
+
+
+def test_a_first_version_is_substantive_whatever_is_asked():
+    draft = make_draft()
+    first = publishing.publish_version(
+        draft, by=None, change_summary="首次发布", effective_from=TODAY, change_kind="editorial"
+    )
+    assert first.change_kind == "substantive"
