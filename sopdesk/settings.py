@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hall",
     "handouts",
     "backups",
+    "training",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("hall.urls")),
     path("", include("search.urls")),
     path("", include("handouts.urls")),
+    path("training/", include("training.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

@@ -76,6 +76,9 @@ def build_library(media_root: Path) -> None:
     image = media_root / IMAGE
     image.parent.mkdir(parents=True)
     image.write_bytes(IMAGE_BYTES)
+    from tests.backups.training_contents import add_training_rows
+
+    add_training_rows()
 
 
 def snapshot(media_root: Path) -> dict:

@@ -53,7 +53,8 @@ REBUILT = {"search_searchentry"}
 # Filled by Django from the installed models: the new apps (search, hall, axes, the material
 # catalogue) add content types and permissions. Here "nothing lost" means no fewer rows, and
 # every group keeps every permission it had (checked by codename: moved models keep theirs).
-REGISTRIES = {"django_content_type", "auth_permission", "auth_group_permissions"}
+# The roles' groups are made by migrations, so a new role (培训负责人) adds a row to auth_group.
+REGISTRIES = {"django_content_type", "auth_permission", "auth_group_permissions", "auth_group"}
 NOT_COUNTED = {"django_migrations", "django_session"}
 # Full-text index tables, not records: SQLite's FTS5 tables (…_searchhead, …_searchcontent),
 # their fts5vocab tables (…_vocab), the shadow tables FTS5 keeps beside each one (…_data, _idx,

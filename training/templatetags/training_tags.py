@@ -1,0 +1,87 @@
+"""What training adds to pages it does not own: the procedure page and the hall's home page.
+
+Each tag decides on its own whom it shows anything to, so the page including it passes nothing.
+"""
+
+from typing import Any
+
+from django import template
+from django.template.context import Context
+
+from procedures.models import Procedure, ProcedureVersion
+from training import inbox, paths, progress
+from training.models import ReadReceipt
+from training.people import name_of
+from training.receipts import Status, reading_of
+from training.roles import is_staff_member
+
+register = template.Library()
+
+
+@register.inclusion_tag("training/_procedure_panel.html", takes_context=True)
+def training_on_procedure(context: Context) -> dict[str, Any]:
+    """我已读完 at the end of a procedure's page, and the path's 上一项/下一项 when read in one."""
+    request = context.get("request")
+    version: ProcedureVersion | None = context.get("version")
+    procedure: Procedure | None = context.get("procedure")
+    if request is None:
+        return {"shown": False}
+    user = request.user
+    if (
+        not user.is_authenticated
+        or version is None
+        or procedure is None
+        or version.is_draft
+        or not context.get("in_force")
+        or not is_staff_member(user)
+    ):
+        return {"shown": False}
+    reading = reading_of(user, version)
+    receipt = ReadReceipt.objects.filter(user_id=user.pk, version=version).first()
+    return {
+        "shown": True,
+        "request": request,
+        "version": version,
+        "procedure": procedure,
+        "reading": reading,
+        "receipt": receipt,
+        "statuses": Status,
+        "place": path_place(request.GET.get("path"), procedure),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def path_place(value: str | None, procedure: Procedure) -> dict[str, Any] | None:
+    reading_path = paths.path_named(value)
+    if reading_path is None:
+        return None
+    procedures = paths.Shelf.load().procedures_of(reading_path)
+    found = paths.neighbours(procedures, procedure)
+    if found is None:
+        return None
+    position, previous, following = found
+    return {
+        "path": reading_path,
+        "position": position,
+        "total": len(procedures),
+        "previous": previous,
+        "following": following,
+    }
+
+
+@register.inclusion_tag("training/_home_panel.html", takes_context=True)
+def training_home(context: Context) -> dict[str, Any]:
+    """The hall's home page, for staff: how many changes wait in 变更提醒, what to re-read."""
+    request = context.get("request")
+    user = request.user if request is not None else None
+    if user is None or not user.is_authenticated or not is_staff_member(user):
+        return {"shown": False}
+    shelf = paths.Shelf.load()
+    return {
+        "shown": True,
+        "unseen": inbox.unseen_count(user, shelf),
+        "rereads": len(progress.to_reread(user, shelf)),
+    }
+
+
+register.filter("person", name_of)
