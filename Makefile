@@ -54,6 +54,8 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/python manage.py load_demo_library
 	$(BIN)/python manage.py ensure_demo_users
+	$(BIN)/python manage.py load_demo_training
+	$(BIN)/python manage.py generate_questions
 
 # The demo runs with DEBUG on (Django's error pages, media served by runserver).
 run: demo

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "handouts",
     "backups",
     "training",
+    "practice",
 ]
 
 MIDDLEWARE = [

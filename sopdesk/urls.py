@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("handouts.urls")),
     path("training/", include("training.urls")),
+    path("practice/", include("practice.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

@@ -15,6 +15,7 @@ from procedures import publishing, reviews
 from procedures.models import BatchChange, MaterialKind, Procedure, ReviewRules
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
+from tests.backups.practice_contents import add_practice_rows
 from tests.factories import make_category, make_published, make_user, publish_change
 
 TODAY = timezone.localdate()
@@ -76,6 +77,7 @@ def build_library(media_root: Path) -> None:
     image = media_root / IMAGE
     image.parent.mkdir(parents=True)
     image.write_bytes(IMAGE_BYTES)
+    add_practice_rows()
     from tests.backups.training_contents import add_training_rows
 
     add_training_rows()

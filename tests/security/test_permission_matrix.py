@@ -34,13 +34,17 @@ from procedures.models import (
     ProcedureVersion,
     ReviewRules,
 )
+from practice import scheduling
+from practice.models import Question
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
+from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
+from training.roles import TRAINERS
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "window", "editor", "publisher")
+ROLES = ("anonymous", "window", "editor", "publisher", "trainer")
 OK = "ok"  # 2xx, or a redirect to somewhere other than a login page
 LOGIN = "login"  # a redirect to a login page (the site's or the admin's)
 DENIED = "403"
@@ -55,6 +59,13 @@ class Row:
     window: str
     editor: str
     publisher: str
+    # A 培训负责人 (not is_staff): where the trainer is not named, as window staff.
+    trainer: str = ""
+
+    def outcome(self, role: str) -> str:
+        if role == "trainer" and not self.trainer:
+            return self.window
+        return str(getattr(self, role))
 
 
 PUBLIC = (OK, OK, OK, OK)
@@ -63,6 +74,7 @@ ADMIN = (LOGIN, LOGIN, OK, OK)
 EDITING = (DENIED, DENIED, OK, OK)
 # Editing pages send an anonymous visitor to log in first.
 EDITING_PAGES = (LOGIN, DENIED, OK, OK)
+TRAINING = (LOGIN, DENIED, DENIED, DENIED)
 
 # Every URL that is not one of a model's admin pages: name (or route, if unnamed) → who gets what.
 MATRIX = {
@@ -97,6 +109,29 @@ MATRIX = {
     "procedures:batch_send_back": Row(POST, LOGIN, DENIED, DENIED, OK),
     "markdownx_markdownify": Row(POST, *EDITING),
     "markdownx_upload": Row(POST, *EDITING),
+    # 学习 and 练习: staff read, confirm and practise for themselves; trainers see everyone's
+    # progress, assign paths and keep the question bank.
+    "training:home": Row(GET, *SIGNED_IN, OK),
+    "training:path": Row(GET, *SIGNED_IN, OK),
+    "training:path_print": Row(GET, *SIGNED_IN, OK),
+    "training:inbox": Row(GET, *SIGNED_IN, OK),
+    "training:changes": Row(GET, *SIGNED_IN, OK),
+    "training:confirm": Row(POST, *SIGNED_IN, OK),
+    "training:manage": Row(GET, *TRAINING, OK),
+    "training:assign": Row(GET, *TRAINING, OK),
+    "training:matrix": Row(GET, *TRAINING, OK),
+    "training:unassign": Row(POST, *TRAINING, OK),
+    "practice:home": Row(GET, *SIGNED_IN, OK),
+    "practice:answer": Row(POST, *SIGNED_IN, OK),
+    # An answer's result page is its clerk's only: the trainer's answer here.
+    "practice:result": Row(GET, LOGIN, MISSING, MISSING, MISSING, OK),
+    "practice:team": Row(GET, *TRAINING, OK),
+    "practice:questions": Row(GET, *TRAINING, OK),
+    "practice:question_new": Row(GET, *TRAINING, OK),
+    "practice:question_edit": Row(GET, *TRAINING, OK),
+    "practice:question_retire": Row(POST, *TRAINING, OK),
+    "practice:question_import": Row(GET, *TRAINING, OK),
+    "practice:question_export": Row(GET, *TRAINING, OK),
     # Accounts.
     "login": Row(GET, *PUBLIC),
     "logout": Row(POST, *PUBLIC),
@@ -152,6 +187,11 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     "axes.accessattempt": (NOTHING, NOTHING),
     "axes.accesslog": (NOTHING, NOTHING),
     "axes.accessfailurelog": (NOTHING, NOTHING),
+    # Trainers keep custom paths and assignments in the admin (with is_staff); others nothing.
+    "training.readingpath": (NOTHING, NOTHING),
+    "training.assignment": (NOTHING, NOTHING),
+    "training.readreceipt": (NOTHING, NOTHING),
+    "practice.question": (NOTHING, NOTHING),
 }
 
 # ---------------------------------------------------------------------------- the URLs
@@ -255,7 +295,19 @@ def library() -> Library:
         "window": make_user("window", WINDOW_STAFF),
         "editor": make_user("editor", EDITORS, is_staff=True),
         "publisher": make_user("publisher", PUBLISHERS, is_staff=True),
+        "trainer": make_user("trainer", TRAINERS),
     }
+    custom_path = ReadingPath.objects.create(name="综窗新人第一周")
+    PathItem.objects.create(path=custom_path, procedure=v1.procedure, position=1)
+    question = Question.objects.create(
+        kind=Question.Kind.JUDGE,
+        stem="委托他人代办的，需要授权委托书。",
+        options=["正确", "错误"],
+        answer="A",
+        category=v1.procedure.category,
+        created_by=users["trainer"],
+    )
+    answer = scheduling.record_answer(user=users["trainer"], question=question, chosen="A")
     admin_objects = {
         "auth.group": Group.objects.get(name=EDITORS),
         "auth.user": users["window"],
@@ -275,6 +327,13 @@ def library() -> Library:
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             username="guess", ip_address="10.0.0.9"
         ),
+        "training.readingpath": custom_path,
+        "training.assignment": Assignment.objects.create(user=users["window"], path=custom_path),
+        "training.readreceipt": ReadReceipt.objects.create(
+            user=users["window"], procedure=v1.procedure, version=v2
+        ),
+        "practice.question": question,
+        "practice.answer": answer,
     }
     BatchChange.objects.create(
         kind=MaterialKind.objects.first(),
@@ -305,6 +364,19 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return library.admin_objects["procedures.materialkind"].pk
     if endpoint.key.startswith("procedures:batch"):
         return BatchChange.objects.get().pk
+    if endpoint.key in (
+        "training:path",
+        "training:path_print",
+        "training:assign",
+        "training:matrix",
+    ):
+        return library.admin_objects["training.readingpath"].pk
+    if endpoint.key == "training:unassign":
+        return library.admin_objects["training.assignment"].pk
+    if endpoint.key.startswith("practice:question_"):
+        return library.admin_objects["practice.question"].pk
+    if endpoint.key == "practice:result":
+        return library.admin_objects["practice.answer"].pk
     return {
         "slug": procedure.slug,
         "number": 1,
@@ -350,6 +422,7 @@ def request(client: Client, endpoint: Endpoint, method: str, path: str):
     data = {
         "markdownx_markdownify": {"content": "**材料**齐全的当场办结"},
         "markdownx_upload": {"image": png()},
+        "practice:answer": {"question": Question.objects.get(generated=False).pk, "choice": "A"},
     }.get(endpoint.key, {})
     return client.post(path, data)
 
@@ -378,7 +451,7 @@ def test_each_role_gets_what_the_matrix_says(library, endpoint):
         role: outcome(request(client_for(library, role), endpoint, row.method, path))
         for role in ROLES
     }
-    assert got == {role: getattr(row, role) for role in ROLES}, path
+    assert got == {role: row.outcome(role) for role in ROLES}, path
 
 
 def test_the_matrix_lists_only_urls_that_exist():
