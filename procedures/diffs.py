@@ -12,12 +12,14 @@ Nothing here writes or queries beyond the versions' related lists; prefetch them
 
 import bisect
 import dataclasses
+import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any, Literal, NamedTuple
 
 from django.db.models import Model
 
+from procedures.library_format import MARKDOWN_FIELDS
 from procedures.models import (
     FAQ,
     STEP_FIELDS,
@@ -179,18 +181,39 @@ def compare_versions(
 
 
 def diff_text(old: str, new: str) -> list[Segment]:
-    """Per-character segments turning `old` into `new`, with tiny equal islands absorbed."""
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    """Segments turning `old` into `new`, with tiny equal islands absorbed.
+
+    Chinese text is compared character by character, but a number (15, 9:00, 1.5) or a Latin
+    word is one unit: 15 → 10 shows as 15 replaced by 10, never as 1, 5 struck and 0 added,
+    which reads as 150.
+    """
+    before, after = _units(old), _units(new)
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
     segments = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            segments.append(Segment("equal", old[i1:i2]))
+            segments.append(Segment("equal", "".join(before[i1:i2])))
             continue
         if i2 > i1:
-            segments.append(Segment("delete", old[i1:i2]))
+            segments.append(Segment("delete", "".join(before[i1:i2])))
         if j2 > j1:
-            segments.append(Segment("insert", new[j1:j2]))
+            segments.append(Segment("insert", "".join(after[j1:j2])))
     return _coalesce(_absorb_islands(segments))
+
+
+UNIT = re.compile(r"[0-9０-９]+(?:[.:：,，][0-9０-９]+)*|[A-Za-z]+|.", re.DOTALL)
+
+
+def _units(text: str) -> list[str]:
+    return UNIT.findall(text)
+
+
+# Bold and code marks in Markdown: the page shows bold text, not the asterisks around it.
+MARKS = re.compile(r"\*\*|__|`")
+
+
+def _readable(text: str) -> str:
+    return MARKS.sub("", text)
 
 
 def _absorb_islands(segments: list[Segment]) -> list[Segment]:
@@ -235,6 +258,8 @@ def _text_change(
 ) -> TextChange | None:
     if old == new:
         return None
+    if (model, name) in MARKDOWN_FIELDS and _readable(old) != _readable(new):
+        old, new = _readable(old), _readable(new)  # what a reader of the page sees changed
     return TextChange(
         name=name, label=field_label(model, name), segments=diff_text(old, new), internal=internal
     )

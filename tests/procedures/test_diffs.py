@@ -102,6 +102,23 @@ def test_a_one_character_island_between_changes_joins_the_change():
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "gone", "added"),
+    [
+        ("承诺 15 个工作日办结", "承诺 10 个工作日办结", "15", "10"),
+        ("周一至周五 9:00—17:00", "周一至周五 8:30—17:00", "9:00", "8:30"),
+        ("收费 1.5 元", "收费 2.5 元", "1.5", "2.5"),
+        ("在 PDF 文件里", "在 OFD 文件里", "PDF", "OFD"),
+    ],
+)
+def test_a_changed_number_or_word_is_replaced_whole_not_digit_by_digit(old, new, gone, added):
+    """15 → 10 by digits would show 1, a struck 5 and a new 0: read at a glance as 150."""
+    segments = diff_text(old, new)
+    assert Segment("delete", gone) in segments and Segment("insert", added) in segments
+    assert "".join(s.text for s in segments if s.op != "insert") == old
+    assert "".join(s.text for s in segments if s.op != "delete") == new
+
+
 def test_staff_notes_are_compared_only_for_staff():
     first = make_published()
     second = publish_change(first, effective_from=LATER, staff_notes="内部：先查系统再受理")
@@ -268,3 +285,19 @@ def test_the_fragment_labels_a_moved_step_in_words():
     )
     (moved,) = re.findall(r'<li class="diff-moved">(.*?)</li>', html, flags=re.DOTALL)
     assert "顺序调整" in moved and "原第 1 步 → 第 2 步" in moved
+
+
+def test_a_step_shows_its_bold_words_changed_without_the_markdown_marks():
+    steps = [{"title": "提交申请", "body": "到 **一楼 6 号窗口** 提交"}]
+    first = make_published(steps=steps)
+    draft = publishing.create_draft(first.procedure, by=None)
+    changed = [{"title": "提交申请", "body": "到 **一楼 8 号窗口** 提交"}]
+    draft = publishing.save_draft(
+        draft, content={}, parts={"steps": changed}, expected_revision=draft.revision, by=None
+    )
+    second = publishing.publish_version(
+        draft, by=None, change_summary="窗口调整", effective_from=LATER
+    )
+    (step,) = compare(first, second).steps.changed
+    texts = "".join(segment.text for change in step.texts for segment in change.segments)
+    assert "6" in texts and "8" in texts and "**" not in texts
