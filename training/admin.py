@@ -2,18 +2,39 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 
+from procedures.models import Procedure
 from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
+
+
+class ProcedureChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Procedure) -> str:
+        title = getattr(obj, "current_title", None) or str(obj)
+        return f"{obj.category} · {title}"
 
 
 class PathItemInline(admin.TabularInline):
     model = PathItem
     extra = 3
-    autocomplete_fields = ["procedure"]
     fields = ["position", "procedure"]
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # A plain list, grouped by 条线: the admin's autocomplete would ask for rights on
+        # procedures themselves, which a trainer does not have (and does not need).
+        if db_field.name == "procedure":
+            queryset = (
+                Procedure.objects.with_current_version()
+                .select_related("category")
+                .order_by("category__position", "category__name", "position", "pk")
+            )
+            return ProcedureChoice(queryset=queryset, label="事项", **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ReadingPath)

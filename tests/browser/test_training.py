@@ -134,6 +134,23 @@ def test_a_trainer_sees_who_read_what(page, screenshot, births):
     scroller.evaluate("s => { s.scrollLeft = 600; }")
     assert name.bounding_box()["x"] == left  # the first column stays put
     screenshot("training-matrix-scrolled")
+    # The page keeps the site's content width: the table's box lines up with the header's.
+    header = page.locator(".site-header__inner").bounding_box()
+    box = scroller.bounding_box()
+    assert header is not None and box is not None
+    assert abs(box["x"] - page.locator("h1").bounding_box()["x"]) < 1
+    assert box["x"] + box["width"] <= header["x"] + header["width"]
+    expect(page.get_by_text("左右滑动查看全部事项")).to_be_hidden()
+    # On a phone: a hint above the table, and the names stay put while it scrolls.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.get_by_text("左右滑动查看全部事项")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    left = name.bounding_box()["x"]
+    scroller.evaluate("s => { s.scrollLeft = 300; }")
+    assert name.bounding_box()["x"] == left
+    scroller.evaluate("s => { s.scrollLeft = 0; }")
+    screenshot("training-matrix-phone")
 
 
 def test_a_new_hire_reads_and_confirms_on_a_phone(page, screenshot, new_hire, births):
@@ -142,6 +159,14 @@ def test_a_new_hire_reads_and_confirms_on_a_phone(page, screenshot, new_hire, bi
     page.goto("/training/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot("training-home-phone", full_page=True)
+    # On the hall's home page, 学习 comes before the 条线, on the first screen.
+    page.goto("/")
+    block = page.locator(".training-home").bounding_box()
+    categories = page.locator("#categories-heading").bounding_box()
+    assert block is not None and categories is not None
+    assert block["y"] < categories["y"] and block["y"] + block["height"] <= PHONE["height"]
+    screenshot("hall-home-phone", full_page=True)
+    page.goto("/training/")
     page.get_by_role("link", name="计划生育条线").first.click()
     page.get_by_role("link", name="从第一项开始读").click()
     read_to_the_end_and_confirm(page)

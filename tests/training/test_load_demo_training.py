@@ -50,3 +50,11 @@ def test_xinren1_has_an_old_version_to_reread_and_an_overdue_path(demo):
     assert any(a.is_overdue() for a in Assignment.objects.filter(user=xinren1))
     first_week = ReadingPath.objects.get(name="综窗新人第一周")
     assert len(Shelf.load().procedures_of(first_week)) == 6
+
+
+def test_it_prints_the_login_link_on_the_site_url(demo, settings):
+    settings.SITE_URL = "https://sopdesk.example.cn"
+    out = io.StringIO()
+    call_command("load_demo_training", stdout=out)
+    assert "https://sopdesk.example.cn/training/" in out.getvalue()
+    assert "127.0.0.1" not in out.getvalue()

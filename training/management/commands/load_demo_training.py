@@ -6,6 +6,7 @@ Run after `load_demo_library` and `ensure_demo_users`. Running it again changes 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         for username, receipts in RECEIPTS.items():
             for slug, which in receipts:
                 self.receipt(people[username], slug, which)
-        self.stdout.write("学习与培训演示数据已就绪。登录：http://127.0.0.1:8000/training/")
+        self.stdout.write(f"学习与培训演示数据已就绪。登录：{settings.SITE_URL}/training/")
 
     def person(
         self,
