@@ -58,6 +58,12 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "请选择…"), *Question.Kind.choices]
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.empty_label = "不限条线"
         if self.instance.pk and self.instance.kind != Question.Kind.JUDGE:
             for name, text in zip(OPTION_FIELDS, self.instance.options, strict=False):
                 self.fields[name].initial = text

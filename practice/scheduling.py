@@ -5,6 +5,7 @@ answer with one tap and never grade themselves, so the rating is the answer itse
 answered right is due again in days; answered wrong, in ten minutes, within the same session.
 """
 
+import dataclasses
 import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from fsrs import Card as MemoryCard
 from fsrs import Rating, Scheduler
 
+from practice import question_bank
 from practice.models import Answer, Card, Question, QuestionQuerySet
 from procedures.models import Category
 
@@ -68,11 +70,69 @@ def next_question(
         return due.question
     if new_today(user, now=now) >= NEW_PER_DAY:
         return None
-    return (
-        questions.exclude(cards__user=user)
+    return next_new_question(user, questions, now=now)
+
+
+@dataclasses.dataclass(frozen=True)
+class Topic:
+    """What a question is about, for mixing a day's new questions."""
+
+    pk: int
+    kind: str  # the generator (`form`, `next`…), or "own" for a trainer's question
+    procedure: int | None
+    subject: tuple[int | None, str]  # (procedure, material or key): asked at most once a day
+
+
+def topic_of(pk: int, generated: bool, key: str, procedure: int | None) -> Topic:
+    if not generated:
+        return Topic(pk, "own", None, (None, f"own:{pk}"))
+    head, _, rest = key.partition(":")
+    # material:<kind id>:form → the material; any other key is its own subject.
+    subject = f"material:{rest.partition(':')[0]}" if head == "material" else key
+    return Topic(pk, question_bank.generator_of(key), procedure, (procedure, subject))
+
+
+def next_new_question(
+    user: "User", questions: QuestionQuerySet, *, now: datetime.datetime
+) -> Question | None:
+    """A new question that mixes the day: the kinds take turns (required, form, copies… own),
+    each kind in 条线 and procedure order; a procedure's material is asked about at most once a
+    day and two questions in a row come from different procedures, while others are left."""
+    fields = ("pk", "generated", "source_key", "procedure_id")
+    unseen = [
+        topic_of(*row)
+        for row in questions.exclude(cards__user=user)
         .order_by("procedure__category__position", "procedure__position", "procedure_id", "pk")
-        .first()
-    )
+        .values_list(*fields)
+    ]
+    if not unseen:
+        return None
+    today = [
+        topic_of(*row)
+        for row in Card.objects.filter(user=user, created_at__gte=start_of_day(now))
+        .order_by("created_at", "pk")
+        .values_list(*(f"question__{field}" for field in fields))
+    ]
+    asked = {topic.subject for topic in today}
+    last = today[-1] if today else None
+    turns = [*question_bank.GENERATORS, "own"]
+    start = turns.index(last.kind) + 1 if last else 0
+    rotation = turns[start:] + turns[:start]
+
+    def fresh(topic: Topic) -> bool:
+        return topic.subject not in asked
+
+    def elsewhere(topic: Topic) -> bool:
+        return fresh(topic) and (
+            last is None or topic.procedure is None or topic.procedure != last.procedure
+        )
+
+    for allowed in (elsewhere, fresh):
+        for kind in rotation:
+            chosen = next((t for t in unseen if t.kind == kind and allowed(t)), None)
+            if chosen is not None:
+                return Question.objects.get(pk=chosen.pk)
+    return Question.objects.get(pk=unseen[0].pk)
 
 
 def new_today(user: "User", *, now: datetime.datetime | None = None) -> int:

@@ -14,7 +14,7 @@ judge questions have no options and answer 正确 or 错误. docs/practice.md ha
 import dataclasses
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import transaction
 
@@ -189,8 +189,22 @@ def check(question: Parsed) -> list[str]:
     return []
 
 
-def import_questions(text: str, *, by: "User") -> list[Question]:
-    """Every question of `text` as a trainer's question, or nothing at all (FormatError)."""
+class Imported(NamedTuple):
+    added: list[Question]
+    skipped: int  # questions identical to a live one already in the bank (or earlier in the file)
+
+
+def sameness(kind: str, stem: str, options: Iterable[str], answer: str) -> tuple[str, ...]:
+    """What makes two questions the same one: kind, stem, options and answer (as the file
+    writes them: the export's stem has no blank lines, its options no outer spaces)."""
+    return (kind, one_block(stem), *(str(option).strip() for option in options), "|", answer)
+
+
+def import_questions(text: str, *, by: "User") -> Imported:
+    """Every new question of `text` as a trainer's question, or nothing at all (FormatError).
+
+    A question identical to a live one in the bank is skipped, so that importing an export back
+    (generated questions included) adds nothing."""
     parsed = parse(text)
     categories = dict(Category.objects.values_list("name", "pk"))
     unknown = [
@@ -201,18 +215,28 @@ def import_questions(text: str, *, by: "User") -> list[Question]:
     if unknown:
         raise FormatError(unknown)
     with transaction.atomic():
-        return [
-            Question.objects.create(
-                kind=q.kind,
-                stem=q.stem,
-                options=q.options,
-                answer=q.answer,
-                explanation=q.explanation,
-                category_id=categories.get(q.category),
-                created_by=by,
+        known = {
+            sameness(*row)
+            for row in Question.objects.live().values_list("kind", "stem", "options", "answer")
+        }
+        added: list[Question] = []
+        for q in parsed:
+            same = sameness(q.kind, q.stem, q.options, q.answer)
+            if same in known:
+                continue
+            known.add(same)
+            added.append(
+                Question.objects.create(
+                    kind=q.kind,
+                    stem=q.stem,
+                    options=q.options,
+                    answer=q.answer,
+                    explanation=q.explanation,
+                    category_id=categories.get(q.category),
+                    created_by=by,
+                )
             )
-            for q in parsed
-        ]
+        return Imported(added, len(parsed) - len(added))
 
 
 def format_questions(questions: Iterable[Question]) -> str:

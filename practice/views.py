@@ -79,6 +79,7 @@ def practice_context(
         "new_today": scheduling.new_today(clerk(request)),
         "new_per_day": scheduling.NEW_PER_DAY,
         "next_due": scheduling.next_due(clerk(request), category=category),
+        "manages_bank": manages_bank(request.user),
     }
 
 
@@ -190,11 +191,12 @@ def question_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             text = text_format.decode(form.cleaned_data["file"].read(text_format.MAX_BYTES + 1))
-            added = text_format.import_questions(text, by=clerk(request))
+            added, skipped = text_format.import_questions(text, by=clerk(request))
         except text_format.FormatError as error:
             problems = error.problems
         else:
-            messages.success(request, f"已导入 {len(added)} 道题。")
+            skipped_note = f"，跳过 {skipped} 道题库里已有的题" if skipped else ""
+            messages.success(request, f"已导入 {len(added)} 道题{skipped_note}。")
             return redirect("practice:questions")
     context = {"form": form, "problems": problems}
     return render(request, "practice/import.html", context, status=400 if problems else 200)

@@ -4,6 +4,7 @@ import pytest
 from django.db.models import F
 
 from practice.models import Card, Question
+from procedures.models import Category
 from procedures.roles import WINDOW_STAFF
 from tests.browser.conftest import log_in, switch_user
 from tests.factories import make_user
@@ -34,8 +35,9 @@ def test_a_clerk_practises_and_the_wrong_answer_comes_back_first(page, screensho
     make_small_library()
     make_user("clerk", WINDOW_STAFF)
     make_user("trainer", TRAINERS)
+    birth = Category.objects.get(name="计划生育")
     log_in(page, "clerk")
-    page.goto("/practice/")
+    page.goto(f"/practice/?category={birth.slug}")  # one 条线: both answers count for it
     page.get_by_role("heading", name="每日练习").wait_for()
     screenshot("practice-question")
 
@@ -98,7 +100,8 @@ def test_a_trainer_imports_a_file_and_adds_a_question(page, screenshot, tmp_path
     judge = "1. 【判断】委托他人代办的，需要授权委托书。\n【答案】正确\n"
     good.write_text(judge, encoding="gb18030")  # as Windows Notepad saves it
     log_in(page, "trainer")
-    page.goto("/practice/questions/")
+    page.goto("/practice/")
+    page.get_by_role("navigation", name="培训负责人").get_by_role("link", name="题库管理").click()
     page.get_by_role("link", name="导入题库文件").click()
 
     page.set_input_files("input[type=file]", str(broken))

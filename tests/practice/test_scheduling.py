@@ -78,3 +78,50 @@ def test_a_category_filter_serves_only_its_questions(library, clerk):
     question = scheduling.next_question(clerk, category=relief)
 
     assert question.category == relief
+
+
+def practise_new(clerk, category, count: int) -> list[Question]:
+    served = []
+    for _ in range(count):
+        question = scheduling.next_question(clerk, category=category)
+        scheduling.record_answer(user=clerk, question=question, chosen=question.answer)
+        served.append(question)
+    return served
+
+
+def test_a_days_new_questions_take_turns_by_kind_procedure_and_material(library, clerk):
+    served = practise_new(clerk, library.procedure.category, 8)
+
+    kinds = [question_bank.generator_of(q.source_key) for q in served]
+    assert len(set(kinds[:3])) == 3  # not three 「X」应提交哪种形式？ in a row
+    for before, after in zip(served, served[1:], strict=False):
+        assert question_bank.generator_of(before.source_key) != question_bank.generator_of(
+            after.source_key
+        )
+        assert before.procedure_id != after.procedure_id
+    materials = [
+        (q.procedure_id, q.source_key.split(":")[1])
+        for q in served
+        if q.source_key.startswith("material:")
+    ]
+    assert len(materials) == len(set(materials))  # one question per material a day
+
+
+def test_the_order_of_new_questions_is_the_same_for_everyone(library, clerk):
+    other = make_user("other")
+    category = library.procedure.category
+
+    assert practise_new(clerk, category, 6) == practise_new(other, category, 6)
+
+
+def test_a_material_is_asked_about_once_a_day(library, clerk):
+    category = library.procedure.category
+    rows = Question.objects.live().filter(category=category, source_key__startswith="material:")
+    materials = [(q.procedure_id, q.source_key.rsplit(":", 1)[0]) for q in rows]
+    twice = next(material for material in materials if materials.count(material) > 1)
+    first = rows.filter(procedure_id=twice[0], source_key__startswith=f"{twice[1]}:").first()
+    scheduling.record_answer(user=clerk, question=first, chosen=first.answer)
+
+    served = practise_new(clerk, category, scheduling.NEW_PER_DAY - 1)
+
+    assert twice not in [(q.procedure_id, q.source_key.rsplit(":", 1)[0]) for q in served]

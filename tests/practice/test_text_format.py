@@ -115,7 +115,9 @@ def test_an_unknown_category_imports_nothing(trainer):
 def test_a_good_file_becomes_trainer_questions(trainer):
     Category.objects.create(name="计划生育", slug="jhsy")
 
-    added = import_questions(GOOD, by=trainer)
+    added, skipped = import_questions(GOOD, by=trainer)
+
+    assert skipped == 0
 
     assert [(q.kind, q.generated, q.created_by) for q in added] == [
         ("single", False, trainer),

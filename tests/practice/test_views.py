@@ -196,3 +196,61 @@ def test_the_export_is_the_text_format(client, library, trainer):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "【答案】" in response.content.decode()
     assert response.content.decode().count("【答案】") == Question.objects.live().count()
+
+
+def test_trainers_find_the_team_page_and_the_bank_from_the_practice_page(
+    client, library, trainer, clerk
+):
+    client.force_login(trainer)
+    page = client.get(reverse("practice:home")).content.decode()
+
+    assert "培训负责人" in page
+    assert f'href="{reverse("practice:team")}"' in page
+    assert f'href="{reverse("practice:questions")}"' in page
+
+    client.force_login(clerk)
+    page = client.get(reverse("practice:home")).content.decode()
+    assert f'href="{reverse("practice:team")}"' not in page
+
+
+def test_the_question_forms_dropdowns_start_with_a_chinese_empty_label(client, trainer):
+    client.force_login(trainer)
+
+    page = client.get(reverse("practice:question_new")).content.decode()
+
+    assert '<option value="" selected>请选择…</option>' in page
+    assert '<option value="" selected>不限条线</option>' in page
+    assert "---------" not in page
+
+
+def import_file(client, body: str):
+    upload = SimpleUploadedFile("tiku.txt", body.encode())
+    return client.post(reverse("practice:question_import"), {"file": upload}, follow=True)
+
+
+def test_importing_the_export_back_adds_no_duplicates(client, library, trainer):
+    client.force_login(trainer)
+    before = Question.objects.count()
+    exported = client.get(reverse("practice:question_export")).content.decode()
+
+    response = import_file(client, exported)
+
+    assert Question.objects.count() == before
+    live = Question.objects.live().count()
+    assert f"已导入 0 道题，跳过 {live} 道题库里已有的题。" in response.content.decode()
+
+
+def test_an_import_adds_only_the_questions_the_bank_does_not_have(client, library, trainer):
+    client.force_login(trainer)
+    existing = Question.objects.live().filter(generated=True).first()
+    exported = client.get(reverse("practice:question_export")).content.decode()
+    one_existing = exported.split("\n\n")[0]
+    assert existing.stem in one_existing
+    new = "2. 【判断】委托他人代办的，需要授权委托书。\n【答案】正确\n"
+
+    response = import_file(client, f"{one_existing}\n\n{new}")
+
+    added = Question.objects.get(generated=False)
+    assert (added.kind, added.answer) == ("judge", "A")
+    assert Question.objects.filter(stem=existing.stem).count() == 1
+    assert "已导入 1 道题，跳过 1 道题库里已有的题。" in response.content.decode()
