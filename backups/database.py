@@ -30,9 +30,9 @@ NATURAL_KEY_MODELS = (ContentType, Permission)
 LEFT_OUT = {
     "search.searchentry": "由发布内容推算：恢复后重建搜索索引",
     "sessions.session": "登录状态不随备份迁移：恢复后请重新登录",
-    "axes.accessattempt": "登录失败记录只在 15 分钟内有用",
-    "axes.accessattemptexpiration": "登录失败记录只在 15 分钟内有用",
-    "axes.accessfailurelog": "登录失败记录只在 15 分钟内有用",
+    "axes.accessattempt": "登录失败记录只用于限制登录，最多保留 24 小时",
+    "axes.accessattemptexpiration": "登录失败记录只用于限制登录，最多保留 24 小时",
+    "axes.accessfailurelog": "登录失败记录只用于限制登录，最多保留 24 小时",
     "axes.accesslog": "不记录成功登录（AXES_DISABLE_ACCESS_LOG）",
 }
 # The immutability triggers as the latest migration that defines them made them.

@@ -128,19 +128,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (django-axes): 5 failures for one username from one address lock that
-# username at that address, and 20 from one address lock the address, until the failures are
-# 15 minutes old. A username is never locked for everyone: usernames are easy to learn, and a
-# stranger's wrong passwords must not keep a clerk out at their own window. Behind a reverse
-# proxy every window shares the proxy's address, so the client's address is read from
-# X-Forwarded-For, trusting exactly AXES_PROXY_COUNT proxies in front.
+# Login throttling (django-axes, policy and numbers explained in sopdesk/lockout.py): 5 failures
+# for one username from one address, or 20 from one address for any usernames, make that
+# username at that address, or that address, wait 1 minute; each further failure once the wait
+# is over doubles it, up to 60 minutes. A username is never locked for everyone: usernames are
+# easy to learn, and a stranger's wrong passwords must not keep a clerk out at their own window.
+# Behind a reverse proxy every window shares the proxy's address, so the client's address is
+# read from X-Forwarded-For, trusting exactly TRUSTED_PROXY_COUNT proxies in front.
 AXES_HANDLER = "sopdesk.lockout.HallLockoutHandler"
 AXES_FAILURE_LIMIT = 5
-AXES_IP_FAILURE_LIMIT = 20
+AXES_IP_FAILURE_LIMIT = 20  # ours, as are the two delays
+AXES_FIRST_DELAY = datetime.timedelta(minutes=1)
+AXES_MAX_DELAY = datetime.timedelta(minutes=60)
 # The order matters to HallLockoutHandler: the pair first, then the address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# How long failures are remembered after the last one, so that the waits can grow; axes
+# ignores and deletes older ones. The waits themselves are HallLockoutHandler's.
+AXES_COOLOFF_TIME = datetime.timedelta(hours=24)
+# Attempts refused during a wait are not counted: only failures after it make the next longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Must stay on: the handler counts every attempt as a failure before the password is checked,
+# and a success takes it back by deleting the username's failures at that address.
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sopdesk.lockout.lockout_response"  # names the wait; status 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Keep failures only while they count (axes deletes them once older than the cool-off), and

@@ -25,6 +25,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from PIL import Image
 
 from hall.models import HallSettings
+from practice import scheduling
+from practice.models import Question
 from procedures import publishing
 from procedures.models import (
     AuditEvent,
@@ -34,8 +36,6 @@ from procedures.models import (
     ProcedureVersion,
     ReviewRules,
 )
-from practice import scheduling
-from practice.models import Question
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
