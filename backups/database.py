@@ -36,7 +36,7 @@ LEFT_OUT = {
     "axes.accesslog": "不记录成功登录（AXES_DISABLE_ACCESS_LOG）",
 }
 # The immutability triggers as the latest migration that defines them made them.
-TRIGGERS = importlib.import_module("procedures.migrations.0011_withdrawn_versions")
+TRIGGERS = importlib.import_module("procedures.migrations.0014_flows_and_bundles")
 
 
 def saved_models() -> list[type[models.Model]]:

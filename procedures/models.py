@@ -55,7 +55,17 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 
 
 class Procedure(models.Model):
-    """One service item (事项). Its identity; the content lives in its versions."""
+    """One service item (事项). Its identity; the content lives in its versions.
+
+    A family (同类事项：新办/补办/换领) or a bundle (一件事) is a procedure too, whose versions
+    list member procedures instead of materials and steps: drafted, reviewed, published and
+    versioned like any other (see `procedures.flows` and `procedures.bundles`).
+    """
+
+    class Kind(models.TextChoices):
+        ITEM = "item", "事项"
+        FAMILY = "family", "同类事项引导"
+        BUNDLE = "bundle", "一件事"
 
     slug = models.SlugField(
         "网址标识",
@@ -64,6 +74,14 @@ class Procedure(models.Model):
         help_text="永久不变：它印在告知单的二维码里。",
     )
     code = models.CharField("事项编码", max_length=50, blank=True)
+    kind = models.CharField(
+        "类型",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.ITEM,
+        help_text="事项：有自己的材料和步骤。同类事项引导：按情形指向其中一个事项（新办/补办/换领）。"
+        "一件事：按顺序办理的几个事项，合并成一份材料清单。",
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="procedures", verbose_name="业务条线"
     )
@@ -120,6 +138,11 @@ class Procedure(models.Model):
 
     def draft(self) -> "ProcedureVersion | None":
         return self.versions.filter(status=ProcedureVersion.Status.DRAFT).first()
+
+    @property
+    def is_composite(self) -> bool:
+        """A family or a bundle: its versions list member procedures."""
+        return self.kind != self.Kind.ITEM
 
 
 class VersionQuerySet(models.QuerySet["ProcedureVersion"]):
@@ -529,6 +552,12 @@ class Material(VersionPart):
     condition = models.CharField(
         "适用情形", max_length=300, blank=True, help_text="按情形提交时：什么情况下需要。"
     )
+    when = models.JSONField(
+        "情形条件",
+        default=list,
+        blank=True,
+        help_text="按情形提交时：由情形问题的回答决定是否需要（见 procedures.flows）。",
+    )
     note = models.CharField("备注", max_length=300, blank=True, help_text="来源、样表等。")
 
     class Meta(VersionPart.Meta):
@@ -565,6 +594,89 @@ class FAQ(VersionPart):
         return self.question
 
 
+class Question(VersionPart):
+    """A plain-language question about the resident's case (情形问题), with its options.
+
+    Conditions name a question by its `label` and an option by its text, so that the library
+    format reads as words; the URL carries their pinyin (`procedures.flows.param_name`).
+    """
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="questions", verbose_name="版本"
+    )
+    label = models.CharField(
+        "简称", max_length=20, help_text="两三个字，条件和告知单里用它，例如“户籍”“代办”。"
+    )
+    text = models.CharField("问法", max_length=200, help_text="工作人员照着问居民的话。")
+    options = models.JSONField(
+        "选项", default=list, help_text="每行一个选项，写成能单独读懂的短语，例如“外地户籍”。"
+    )
+    help = models.CharField("提示", max_length=300, blank=True, help_text="怎么判断，可不填。")
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "情形问题"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Member(VersionPart):
+    """A procedure of a family (one variant) or of a bundle (one step of 一件事), in order."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="members", verbose_name="版本"
+    )
+    identity_fields = ("target_id",)
+    target = models.ForeignKey(
+        Procedure,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name="事项",
+    )
+    when = models.JSONField(
+        "情形条件", default=list, blank=True, help_text="不设条件：任何情形都办（都适用）。"
+    )
+    note = models.CharField(
+        "说明",
+        max_length=300,
+        blank=True,
+        help_text="何时办、为什么，例如“面积 500 ㎡ 以下不需要办理”。",
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "包含的事项"
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+
+class FlowCase(VersionPart):
+    """An editor's test case: these answers must give this variant and exactly these materials."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="cases", verbose_name="版本"
+    )
+    name = models.CharField("用例名称", max_length=100)
+    answers = models.JSONField(
+        "回答", default=list, blank=True, help_text="[{question: 简称, option: 选项}, …]"
+    )
+    variant = models.CharField(
+        "应指向的事项",
+        max_length=100,
+        blank=True,
+        help_text="同类事项引导：应选中的事项（网址标识）。",
+    )
+    materials = models.JSONField(
+        "应提交的材料", default=list, blank=True, help_text="这个情形下需要提交的全部材料名称。"
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = verbose_name_plural = "测试用例"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def field_label(model: type[models.Model] | models.Model, name: str) -> str:
     """A field's name as pages, handouts, checklists and diffs show it: its verbose_name."""
     field = model._meta.get_field(name)
@@ -588,14 +700,20 @@ VERSION_CONTENT_FIELDS = (
     "basis",
     "staff_notes",
 )
-MATERIAL_FIELDS = ("name", "form", "copies", "required", "condition", "note")
+MATERIAL_FIELDS = ("name", "form", "copies", "required", "condition", "when", "note")
 STEP_FIELDS = ("title", "body", "staff_note")
 FAQ_FIELDS = ("question", "answer")
+QUESTION_FIELDS = ("label", "text", "options", "help")
+MEMBER_FIELDS = ("when", "note")
+CASE_FIELDS = ("name", "answers", "variant", "materials")
 # Each kind of part: the version's related name for it, its model, and its content fields.
 PARTS: tuple[tuple[str, type[VersionPart], tuple[str, ...]], ...] = (
     ("materials", Material, MATERIAL_FIELDS),
     ("steps", Step, STEP_FIELDS),
     ("faqs", FAQ, FAQ_FIELDS),
+    ("questions", Question, QUESTION_FIELDS),
+    ("members", Member, MEMBER_FIELDS),
+    ("cases", FlowCase, CASE_FIELDS),
 )
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from procedures import catalogue, signals
+from procedures import bundles, catalogue, flows, signals
 from procedures.exceptions import (
     DraftExists,
     NotADraft,
@@ -33,6 +33,7 @@ from procedures.models import (
     Material,
     Procedure,
     ProcedureVersion,
+    VersionPart,
 )
 from procedures.timeline import day_label
 
@@ -70,12 +71,15 @@ def create_procedure(
     title: str,
     code: str = "",
     aliases: Sequence[str] = (),
+    kind: str = Procedure.Kind.ITEM,
     by: User,
 ) -> ProcedureVersion:
-    """A new procedure, appended to its category, with an empty draft to fill in."""
+    """A new procedure (an item, a family or a bundle), appended to its category, with an empty
+    draft to fill in."""
     last = Procedure.objects.filter(category=category).aggregate(Max("position"))
     procedure = Procedure(
         slug=slug,
+        kind=kind,
         category=category,
         code=code,
         aliases=list(aliases),
@@ -181,6 +185,7 @@ def save_draft(
         given = parts[related_name]
         if model is Material:
             given = catalogue.attach_kinds(given)
+        given = [_with_identity_ids(model, row) for row in given]
         written = (*fields, *model.identity_fields)
         rows = [
             # The stubs check `version` against the abstract VersionPart (see create_draft).
@@ -368,6 +373,12 @@ def retire_procedure(procedure: Procedure, *, by: User, reason: str) -> Procedur
     procedure = lock(procedure.pk)
     if not reason.strip():
         raise PublishRefused("停办事项需要填写原因。")
+    if containers := bundles.containers(procedure):
+        names = "、".join(f"「{version.title}」" for version in containers)
+        raise PublishRefused(
+            f"{names}包含这个事项：请先发布不再包含它的新版本，再停办它，"
+            "以免居民按引导来办一个已停办的事项。"
+        )
     procedure.retired_at = timezone.now()
     procedure.retired_reason = reason.strip()
     procedure.save(update_fields=["retired_at", "retired_reason"])
@@ -395,6 +406,25 @@ def _check_publishable(draft: ProcedureVersion) -> None:
     ]
     if missing:
         raise PublishRefused(f"发布前请填写：{'、'.join(missing)}。")
+    check_flow(draft)
+
+
+def check_flow(draft: ProcedureVersion) -> None:
+    """A version's questions, conditions, members and test cases must hold together.
+
+    Run before review and before publishing: a new version that removes an option a condition
+    uses, or whose test case no longer gives the expected materials, is refused naming it.
+    """
+    flow = flows.flow_of_version(draft)
+    if not (flow.questions or flow.members or flow.cases or flow.kind != Procedure.Kind.ITEM):
+        return
+    if any(material.when for material in flow.materials) or flow.questions or flow.members:
+        problems = flows.blocking_messages(flow, bundles.database_resolver())
+    else:
+        problems = flows.blocking_messages(flow)
+    if problems:
+        listed = "\n".join(f"· {problem}" for problem in problems)
+        raise PublishRefused(f"情形引导有问题，请先在草稿里改正：\n{listed}")
 
 
 def check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
@@ -404,6 +434,15 @@ def check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> N
             f"草稿与第 {latest.number} 版的内容完全相同，没有可以发布的修改。"
             "如果刚改过内容，请先在草稿里保存，再发布。"
         )
+
+
+def _with_identity_ids(model: type[VersionPart], row: Mapping[str, object]) -> Mapping[str, object]:
+    """A row naming a related object (a member's `target`) by the object: give its id too."""
+    missing = [f for f in model.identity_fields if f not in row and f.removesuffix("_id") in row]
+    if not missing:
+        return row
+    ids = {f: getattr(row[f.removesuffix("_id")], "pk", None) for f in missing}
+    return {**row, **ids}
 
 
 def lf(value: object) -> object:

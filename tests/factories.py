@@ -20,6 +20,43 @@ DEFAULT_STEPS = (
 )
 DEFAULT_FAQS = ({"question": "外地户口可以办吗？", "answer": "可以，在居住地办理。"},)
 
+# A flow (情形引导) over the default materials: where the resident is registered, who comes.
+FLOW_QUESTIONS = (
+    {"label": "户籍", "text": "户籍在本区吗？", "options": ["本区户籍", "外地户籍"]},
+    {"label": "代办", "text": "本人来办还是委托他人？", "options": ["本人办理", "委托他人代办"]},
+)
+FLOW_MATERIALS = (
+    {"name": "居民身份证", "form": "original"},
+    {"name": "户口簿", "form": "original_and_copy", "copies": 1},
+    {
+        "name": "居住证",
+        "required": False,
+        "condition": "外地户籍的",
+        "when": [{"question": "户籍", "op": "any", "options": ["外地户籍"]}],
+    },
+    {
+        "name": "授权委托书",
+        "required": False,
+        "condition": "委托他人代办的",
+        "when": [{"question": "代办", "op": "none", "options": ["本人办理"]}],
+    },
+)
+FLOW_CASES = (
+    {
+        "name": "外地户籍委托代办",
+        "answers": [
+            {"question": "户籍", "option": "外地户籍"},
+            {"question": "代办", "option": "委托他人代办"},
+        ],
+        "materials": ["居民身份证", "户口簿", "居住证", "授权委托书"],
+    },
+)
+
+
+def when(question: str, *options: str, op: str = "any") -> list[dict]:
+    """A one-clause condition, as stored: [{question, op, options}]."""
+    return [{"question": question, "op": op, "options": list(options)}]
+
 
 def make_user(username: str = "someone", *groups: str, **fields):
     users = get_user_model().objects
@@ -44,23 +81,49 @@ def make_draft(
     materials=DEFAULT_MATERIALS,
     steps=DEFAULT_STEPS,
     faqs=DEFAULT_FAQS,
+    questions=(),
+    members=(),
+    cases=(),
+    kind="item",
     by=None,
     **content,
 ) -> ProcedureVersion:
+    """A draft; `members` rows name their procedure as `target` (a Procedure)."""
     draft = publishing.create_procedure(
         slug=slug or derive_slug(title),
         category=category or make_category(),
         title=title,
         aliases=aliases,
+        kind=kind,
         by=by,
     )
+    if kind != "item" and materials is DEFAULT_MATERIALS:
+        materials, steps = (), ()  # a family's or bundle's materials come from its members
     return publishing.save_draft(
         draft,
         content={"title": title, "staff_notes": "内部：先查系统", **content},
-        parts={"materials": materials, "steps": steps, "faqs": faqs},
+        parts={
+            "materials": materials,
+            "steps": steps,
+            "faqs": faqs,
+            "questions": questions,
+            "members": members,
+            "cases": cases,
+        },
         expected_revision=draft.revision,
         by=by,
     )
+
+
+def make_flow_published(title: str = "生育服务手册", **kwargs) -> ProcedureVersion:
+    """A published item with the flow above (two questions, two conditional materials, a case)."""
+    kwargs = {
+        "materials": FLOW_MATERIALS,
+        "questions": FLOW_QUESTIONS,
+        "cases": FLOW_CASES,
+        **kwargs,
+    }
+    return make_published(title, **kwargs)
 
 
 def make_published(

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from procedures import reviews
+from procedures import bundles, reviews
 from procedures.diffs import compare_versions
 from procedures.exceptions import ProcedureError
 from procedures.forms import PublishForm, SendBackForm, SubmitForm
@@ -68,6 +68,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"已发布第 {version.number} 版。")
+            for broken in bundles.broken_by(version.procedure):
+                messages.warning(request, f"请更新包含这个事项的引导：{broken}")
             return redirect(version.get_absolute_url())
     return _review_page(request, draft, form, SendBackForm())
 

@@ -16,9 +16,16 @@ from procedures.models import BatchChange, MaterialKind, Procedure, ReviewRules
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import SearchMiss, Synonym
 from tests.backups.practice_contents import add_practice_rows
-from tests.factories import make_category, make_published, make_user, publish_change
+from tests.factories import (
+    FLOW_QUESTIONS,
+    make_category,
+    make_flow_published,
+    make_published,
+    make_user,
+    publish_change,
+    when,
+)
 
-TODAY = timezone.localdate()
 IMAGE = "markdownx/3f2a9c.png"
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -26,6 +33,7 @@ IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 def build_library(media_root: Path) -> None:
     """Three procedures with two versions or more, a draft, a future version, users, an image,
     and at least one row of every model a backup holds (test_coverage checks that)."""
+    today = timezone.localdate()
     publisher = make_user("publisher", PUBLISHERS)
     editor = make_user("editor", EDITORS, email="editor@example.cn")
     make_user("staff", WINDOW_STAFF, first_name="小王")
@@ -43,7 +51,7 @@ def build_library(media_root: Path) -> None:
     birth = make_published("生育服务手册", by=publisher, aliases=["准生证"])
     publish_change(birth, effective_from=datetime.date(2024, 6, 1), by=publisher, summary="新规")
     pension = make_published("城乡居民养老保险参保登记", by=publisher)
-    publish_change(pension, effective_from=TODAY + datetime.timedelta(days=30), by=publisher)
+    publish_change(pension, effective_from=today + datetime.timedelta(days=30), by=publisher)
     draft = publishing.create_draft(pension.procedure, by=editor)
     draft = publishing.save_draft(
         draft, content={"summary": "草稿里的改动"}, expected_revision=draft.revision, by=editor
@@ -62,8 +70,28 @@ def build_library(media_root: Path) -> None:
     publish_change(relief, effective_from=datetime.date(2024, 3, 1), by=publisher, fee="免费")
     publishing.retire_procedure(relief.procedure, by=publisher, reason="并入最低生活保障")
 
+    # 情形引导 and 一件事: questions, a conditional material, members and a test case.
+    guided = make_flow_published("居住证办理", by=publisher, category=make_category("户籍"))
+    make_published(
+        "开办餐饮店",
+        kind="bundle",
+        by=publisher,
+        questions=(FLOW_QUESTIONS[0],),
+        members=(
+            {"target": birth.procedure},
+            {"target": guided.procedure, "when": when("户籍", "外地户籍"), "note": "外地户籍的"},
+        ),
+        cases=(
+            {
+                "name": "外地户籍",
+                "answers": [{"question": "户籍", "option": "外地户籍"}],
+                "materials": [],
+            },
+        ),
+    )
+
     HallSettings.objects.create(pk=1, name="幸福街道便民服务中心")
-    DailyViews.objects.create(procedure=birth.procedure, day=TODAY, count=7)
+    DailyViews.objects.create(procedure=birth.procedure, day=today, count=7)
     Synonym.objects.create(words="临时救助 急难救助")
     SearchMiss.objects.create(query="办证", count=3)
     LogEntry.objects.create(

@@ -35,7 +35,7 @@ def test_a_restore_after_a_wipe_brings_back_everything(
         summary = restore_backup(archive, replace=False)
 
     assert snapshot(library) == before
-    assert summary.counts["procedures.procedureversion"] == 7
+    assert summary.counts["procedures.procedureversion"] == 9
     assert summary.media_files == 1
 
 
@@ -108,7 +108,7 @@ def test_the_commands_back_up_and_restore(library, tmp_path, django_capture_on_c
     archive = tmp_path / "backup.tar.gz"
     out = io.StringIO()
     call_command("backup", str(archive), stdout=out)
-    assert "事项 3，版本 7" in out.getvalue()
+    assert "事项 5，版本 9" in out.getvalue()
 
     with pytest.raises(CommandError, match="请加 --yes。\n本次没有恢复任何内容"):
         call_command("restore", str(archive))
@@ -116,7 +116,7 @@ def test_the_commands_back_up_and_restore(library, tmp_path, django_capture_on_c
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("restore", str(archive), "--yes", stdout=out)
-    assert "事项 3，版本 7" in out.getvalue()
+    assert "事项 5，版本 9" in out.getvalue()
 
 
 def test_a_restore_puts_back_the_triggers_of_the_latest_migration_that_defines_them():
