@@ -94,6 +94,8 @@ def _index_batch(procedure_ids: Sequence[int], *, clear: bool) -> int:
             Prefetch("materials", Material.objects.order_by("position", "pk")),
             Prefetch("steps", Step.objects.order_by("position", "pk")),
             Prefetch("faqs", FAQ.objects.order_by("position", "pk")),
+            "questions",
+            "members__target__latest_version",
         )
     )
     entries, rows = [], []
@@ -151,6 +153,9 @@ def _document(
         procedure.code,
         *(f"{step.title} {step.body}" for step in version.steps.all()),
         *(f"{faq.question} {faq.answer}" for faq in version.faqs.all()),
+        # A case's words (外地户籍, 丢失补办) and, for a family or 一件事, what it includes.
+        *(f"{q.text} {' '.join(map(str, q.options))}" for q in version.questions.all()),
+        *(f"{member.target} {member.note}" for member in version.members.all()),
     ]
     internal_parts = [version.staff_notes, *(step.staff_note for step in version.steps.all())]
     body = fold("\n".join(filter(None, public_parts)))

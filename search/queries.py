@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procedures import roles
+from procedures.models import Procedure
 from search import query_plan, ranking, snippets
 from search.models import SearchEntry, SearchMiss, Synonym
 from sopdesk.bookkeeping import best_effort, within_quota
@@ -36,6 +37,12 @@ class Result:
     snippet: str
     # Substrings of the title and snippet that matched, for highlighting.
     marks: tuple[str, ...] = ()
+    # Procedure.Kind: item, family (同类事项引导) or bundle (一件事).
+    kind: str = "item"
+
+    @property
+    def kind_label(self) -> str:
+        return "" if self.kind == "item" else Procedure.Kind(self.kind).label
 
 
 def search(
@@ -119,7 +126,14 @@ def _results(
 ) -> list[Result]:
     if not ranked:
         return []
-    fields = ["version_id", "title", "snippets", "procedure__slug", "procedure__category__name"]
+    fields = [
+        "version_id",
+        "title",
+        "snippets",
+        "procedure__slug",
+        "procedure__kind",
+        "procedure__category__name",
+    ]
     rows = SearchEntry.objects.filter(
         version_id__in=[s.entry.version_id for s in ranked], procedure__retired_at__isnull=True
     ).values(*fields, *(["internal_snippets"] if internal else []))
@@ -140,6 +154,7 @@ def _results(
                 url=reverse("procedures:detail", args=[slug]),
                 snippet=snippet,
                 marks=snippets.marks(page["title"], snippet, plan, needles, scored.entry),
+                kind=page["procedure__kind"],
             )
         )
     return results

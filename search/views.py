@@ -36,6 +36,7 @@ def api(request: HttpRequest) -> JsonResponse:
                     "url": r.url,
                     "snippet": r.snippet,
                     "marks": list(r.marks),
+                    "kind": r.kind,
                 }
                 for r in results
             ],

@@ -77,3 +77,21 @@ def test_it_keeps_to_the_limit(client):
 
 def test_it_refuses_post(client):
     assert client.post(URL, {"q": "社保"}).status_code == 405
+
+
+@pytest.mark.django_db
+def test_results_say_whether_a_procedure_is_a_bundle(client):
+    birth = make_published("出生登记", slug="chu-sheng")
+    care = make_published("医保参保", slug="yi-bao")
+    make_published(
+        "新生儿出生一件事",
+        slug="xin-sheng-er",
+        kind="bundle",
+        aliases=["生孩子要办哪些"],
+        members=({"target": birth.procedure}, {"target": care.procedure}),
+    )
+    results = client.get("/api/search", {"q": "生孩子要办哪些"}).json()["results"]
+    assert results[0]["slug"] == "xin-sheng-er"
+    assert results[0]["kind"] == "bundle"
+    found = client.get("/api/search", {"q": "出生登记"}).json()["results"]
+    assert found[0] == {**found[0], "slug": "chu-sheng", "kind": "item"}
