@@ -6,8 +6,12 @@ matched by their kind in the material catalogue, title and question, and a sligh
 one (“户口本” → “户口簿”) counts as the same item changed, because that is how staff read a
 revised guide.
 
+Questions about the case, a family's or bundle's members, and (for staff) test cases are listed
+as 情形引导 lines: added, removed, or changed with what changed.
+
 Nothing here writes or queries beyond the versions' related lists; prefetch them
-(`materials`, `steps`, `faqs`) and a comparison runs no queries at all.
+(`materials`, `steps`, `faqs`, `questions`, `members__target`, `cases`) and a comparison runs
+no queries at all.
 """
 
 import bisect
@@ -19,6 +23,7 @@ from typing import Any, Literal, NamedTuple
 
 from django.db.models import Model
 
+from procedures.flows import describe
 from procedures.library_format import MARKDOWN_FIELDS
 from procedures.models import (
     FAQ,
@@ -146,6 +151,19 @@ class FAQsDiff:
 
 
 @dataclasses.dataclass(frozen=True)
+class GuideDiff:
+    """情形引导: questions, members (of a family or bundle) and test cases, one line each."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[MaterialChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclasses.dataclass(frozen=True)
 class VersionDiff:
     old: ProcedureVersion
     new: ProcedureVersion
@@ -153,6 +171,7 @@ class VersionDiff:
     materials: MaterialsDiff
     steps: StepsDiff
     faqs: FAQsDiff
+    guide: GuideDiff = GuideDiff([], [], [])
 
     @property
     def is_empty(self) -> bool:
@@ -161,6 +180,7 @@ class VersionDiff:
             and self.materials.is_empty
             and self.steps.is_empty
             and self.faqs.is_empty
+            and self.guide.is_empty
         )
 
 
@@ -177,6 +197,7 @@ def compare_versions(
             list(old.steps.all()), list(new.steps.all()), include_internal=include_internal
         ),
         faqs=_faqs_diff(list(old.faqs.all()), list(new.faqs.all())),
+        guide=_guide_diff(old, new, include_internal=include_internal),
     )
 
 
@@ -342,6 +363,8 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
 
 def _describe_material(material: Material) -> MaterialSummary:
     parts = [f"{material.get_form_display()} {material.copies} 份", material.requirement()]
+    if material.when:
+        parts.append(f"情形条件：{describe(material.when)}")
     if material.note:
         parts.append(f"备注：{material.note}")
     return MaterialSummary(name=material.name, description="，".join(parts))
@@ -353,6 +376,7 @@ def _material_attribute_changes(old: Material, new: Material) -> list[AttributeC
         ("form", old.get_form_display(), new.get_form_display()),
         ("copies", f"{old.copies} 份", f"{new.copies} 份"),
         ("required", old.requirement(), new.requirement()),
+        ("when", describe(old.when) or NOTHING, describe(new.when) or NOTHING),
         ("note", old.note or NOTHING, new.note or NOTHING),
     )
     return [AttributeChange(field_label(Material, name), a, b) for name, a, b in compared if a != b]
@@ -440,5 +464,61 @@ def _faqs_diff(old: list[FAQ], new: list[FAQ]) -> FAQsDiff:
         removed=[
             FAQSummary(f.question, f.answer) for i, f in enumerate(old) if i not in matched_old
         ],
+        changed=changed,
+    )
+
+
+# ---------------------------------------------------------------------------- 情形引导
+
+# Each part of a flow: its related name, its word, how one is named, and its compared attributes.
+_Line = tuple[str, dict[str, str]]
+
+
+def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[tuple[str, _Line]]:
+    lines: list[tuple[str, _Line]] = []
+    for question in version.questions.all():
+        attributes = {"问法": question.text, "选项": " / ".join(map(str, question.options))}
+        lines.append((f"q:{question.label}", (f"问题「{question.label}」", attributes)))
+    for member in version.members.all():
+        attributes = {"条件": describe(member.when) or "都适用", "说明": member.note or NOTHING}
+        lines.append((f"m:{member.target_id}", (f"包含事项「{member.target}」", attributes)))
+    if include_internal:  # test cases are the editors' own checks
+        for case in version.cases.all():
+            answers = " · ".join(str(a.get("option", "")) for a in case.answers or ())
+            attributes = {
+                "回答": answers or NOTHING,
+                "应提交": "、".join(map(str, case.materials or ())) or NOTHING,
+                "应指向": case.variant or NOTHING,
+            }
+            lines.append((f"c:{case.name}", (f"测试用例「{case.name}」", attributes)))
+    return lines
+
+
+def _guide_diff(
+    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+) -> GuideDiff:
+    before = dict(_guide_lines(old, include_internal=include_internal))
+    after = dict(_guide_lines(new, include_internal=include_internal))
+
+    def line(name: str, attributes: dict[str, str]) -> str:
+        return f"{name}：" + "；".join(f"{k} {v}" for k, v in attributes.items() if v != NOTHING)
+
+    changed = []
+    for key in after.keys() & before.keys():
+        name, attributes = after[key]
+        changes = [
+            AttributeChange(label, before[key][1][label], value)
+            for label, value in attributes.items()
+            if before[key][1][label] != value
+        ]
+        if changes:
+            changed.append(MaterialChange(name=name, changes=changes))
+    order = list(after)
+    changed.sort(
+        key=lambda change: next(i for i, k in enumerate(order) if after[k][0] == change.name)
+    )
+    return GuideDiff(
+        added=[line(*after[key]) for key in after if key not in before],
+        removed=[line(*before[key]) for key in before if key not in after],
         changed=changed,
     )

@@ -10,6 +10,9 @@ PARTS_PREFETCH = (
     Prefetch("materials", Material.objects.order_by("position", "pk")),
     Prefetch("steps", Step.objects.order_by("position", "pk")),
     Prefetch("faqs", FAQ.objects.order_by("position", "pk")),
+    "questions",
+    "members__target__latest_version",
+    "cases",
 )
 
 

@@ -7,7 +7,15 @@ from django.template.loader import render_to_string
 from procedures import publishing
 from procedures.diffs import Segment, compare_versions, diff_text
 from procedures.models import MaterialKind, ProcedureVersion
-from tests.factories import DEFAULT_MATERIALS, DEFAULT_STEPS, make_published, publish_change
+from tests.factories import (
+    DEFAULT_MATERIALS,
+    DEFAULT_STEPS,
+    FLOW_QUESTIONS,
+    make_flow_published,
+    make_published,
+    publish_change,
+    when,
+)
 
 pytestmark = pytest.mark.django_db
 LATER = datetime.date(2024, 6, 1)
@@ -43,9 +51,8 @@ def with_materials(*changes: dict, drop: str = "") -> list[dict]:
 
 
 def prefetched(version: ProcedureVersion) -> ProcedureVersion:
-    return ProcedureVersion.objects.prefetch_related("materials", "steps", "faqs").get(
-        pk=version.pk
-    )
+    parts = ("materials", "steps", "faqs", "questions", "members__target__latest_version", "cases")
+    return ProcedureVersion.objects.prefetch_related(*parts).get(pk=version.pk)
 
 
 def compare(old, new, *, include_internal=False):
@@ -301,3 +308,30 @@ def test_a_step_shows_its_bold_words_changed_without_the_markdown_marks():
     (step,) = compare(first, second).steps.changed
     texts = "".join(segment.text for change in step.texts for segment in change.segments)
     assert "6" in texts and "8" in texts and "**" not in texts
+
+
+def test_a_changed_flow_is_listed_under_its_own_heading():
+    old = make_flow_published()
+    questions = [FLOW_QUESTIONS[0], {**FLOW_QUESTIONS[1], "options": ["本人办理", "委托亲属代办"]}]
+    materials = [
+        {"name": "居民身份证"},
+        {"name": "居住证", "required": False, "when": when("户籍", "外地户籍")},
+        {
+            "name": "授权委托书",
+            "required": False,
+            "condition": "委托他人代办的",
+            "when": when("代办", "委托亲属代办"),
+        },
+    ]
+    new = publish_parts(old, materials=materials, questions=questions, cases=[])
+    diff = compare(old, new, include_internal=True)
+    assert [(c.name, [str(x) for x in c.changes]) for c in diff.guide.changed] == [
+        ("问题「代办」", ["选项：本人办理 / 委托他人代办 → 本人办理 / 委托亲属代办"])
+    ]
+    assert diff.guide.removed == [
+        "测试用例「外地户籍委托代办」：回答 外地户籍 · 委托他人代办；"
+        "应提交 居民身份证、户口簿、居住证、授权委托书"
+    ]
+    changed = {c.name: [str(x) for x in c.changes] for c in diff.materials.changed}
+    assert changed["授权委托书"] == ["情形条件：代办不是本人办理 → 代办是委托亲属代办"]
+    assert compare(old, new).guide.removed == []  # test cases are for editors only
