@@ -13,22 +13,29 @@ rest, as what was imported counts as unchanged.
 import dataclasses
 import datetime
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Model, Prefetch
 from django.utils import timezone
 
-from procedures import publishing, signals
+from procedures import bundles, catalogue, flows, publishing, signals
 from procedures.exceptions import ImportFormatError, ImportStopped, ProcedureError
 from procedures.library_format import (
+    ITEM,
     SLUG_MAX_LENGTH,
+    CaseRecord,
+    Clause,
     FAQRecord,
     MaterialRecord,
+    MemberRecord,
     ProcedureRecord,
+    QuestionRecord,
     StepRecord,
+    clause,
     derive_slug,
     dump_records,
     is_valid_slug,
@@ -39,9 +46,13 @@ from procedures.models import (
     PARTS,
     VERSION_CONTENT_FIELDS,
     Category,
+    FlowCase,
     Material,
+    MaterialKind,
+    Member,
     Procedure,
     ProcedureVersion,
+    Question,
     Step,
 )
 
@@ -92,6 +103,7 @@ def import_library(
     problems, rejected, kept_drafts = _check_records(records, existing, publish=publish)
     if problems:
         raise ImportFormatError(problems, rejected=len(rejected))
+    records = write_order(records)
     summary = ImportSummary()
     done = 0
     while done < len(records):
@@ -150,6 +162,12 @@ def _import_batch(
     return done
 
 
+def write_order(records: list[ProcedureRecord]) -> list[ProcedureRecord]:
+    """Items first, then families and bundles, each in file order: a bundle's members must be
+    written (and, with --publish, in force) before it is published."""
+    return sorted(records, key=lambda record: record.kind != ITEM)
+
+
 def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]:
     slugs = [record.slug for record in records]
     found: dict[str, Procedure] = {}
@@ -162,7 +180,8 @@ def _existing_procedures(records: list[ProcedureRecord]) -> dict[str, Procedure]
 def _check_records(
     records: list[ProcedureRecord], existing: dict[str, Procedure], *, publish: bool
 ) -> tuple[list[str], list[str], set[str]]:
-    """Model-level validation of every record before anything is written.
+    """Model-level validation of every record, and `flows.check` of its questions,
+    conditions, members and cases, before anything is written.
 
     An open draft is an editor's work and is never overwritten. An import of drafts leaves
     one that holds exactly the record's content (an earlier import's, say one stopped
@@ -172,8 +191,12 @@ def _check_records(
     problems: list[str] = []
     rejected: list[str] = []
     kept_drafts: set[str] = set()
+    checker = _FlowChecker(records, existing, publish=publish)
     for record in records:
         found = list(_record_problems(record))
+        found += _kind_problems(record, existing.get(record.slug))
+        if record.has_flow:
+            found += checker.problems(record)
         draft = drafts.get(record.slug)
         if draft is not None and not publish and same_content(record, record_for_version(draft)):
             kept_drafts.add(record.slug)
@@ -192,7 +215,9 @@ def _drafts(existing: dict[str, Procedure]) -> dict[str, ProcedureVersion]:
         queryset = ProcedureVersion.objects.filter(
             status=ProcedureVersion.Status.DRAFT, procedure__in=procedures[start : start + 500]
         ).select_related("procedure__category")
-        queryset = queryset.prefetch_related("materials__kind", "steps", "faqs")
+        queryset = queryset.prefetch_related(
+            "materials__kind", "steps", "faqs", "questions", "members__target", "cases"
+        )
         drafts.update((draft.procedure.slug, draft) for draft in queryset)
     return drafts
 
@@ -203,11 +228,147 @@ def _record_problems(record: ProcedureRecord) -> Iterable[str]:
         change_summary=record.change_summary,
     )
     yield from _validation_messages(version, "", exclude=["procedure"])
+    rows = part_rows(record)
     for related_name, model, fields in PARTS:
-        for index, part in enumerate(getattr(record, related_name), start=1):
-            row = model(**{field: getattr(part, field) for field in fields})
+        for index, given in enumerate(rows[related_name], start=1):
+            row = model(**{field: given[field] for field in fields})
             prefix = f"{related_name}[{index}]."
-            yield from _validation_messages(row, prefix, exclude=["version", "kind"])
+            yield from _validation_messages(row, prefix, exclude=["version", "kind", "target"])
+
+
+def _kind_problems(record: ProcedureRecord, procedure: Procedure | None) -> list[str]:
+    if procedure is None or procedure.kind == record.kind:
+        return []
+    names = dict(Procedure.Kind.choices)
+    return [
+        f"字段 kind: 库里这个事项的类型是“{names[procedure.kind]}”，文件里是"
+        f"“{names[record.kind]}”（{record.kind}）；类型不能通过导入修改"
+    ]
+
+
+def part_rows(record: ProcedureRecord) -> dict[str, list[dict[str, Any]]]:
+    """A record's parts as the database stores them, by related name; a member's row names its
+    procedure only by slug (`procedure`): `save_draft` needs it as `target`."""
+    return {
+        "materials": [
+            {**dataclasses.asdict(material), "when": _stored(material.when)}
+            for material in record.materials
+        ],
+        "steps": [dataclasses.asdict(step) for step in record.steps],
+        "faqs": [dataclasses.asdict(faq) for faq in record.faqs],
+        "questions": [
+            {**dataclasses.asdict(question), "options": list(question.options)}
+            for question in record.questions
+        ],
+        "members": [
+            {"procedure": member.procedure, "when": _stored(member.when), "note": member.note}
+            for member in record.members
+        ],
+        "cases": [
+            {
+                "name": case.name,
+                "answers": [
+                    {"question": label, "option": option} for label, option in case.answers
+                ],
+                "variant": case.variant,
+                "materials": list(case.materials),
+            }
+            for case in record.cases
+        ],
+    }
+
+
+def _stored(when: Iterable[Clause]) -> list[Clause]:
+    return [clause(c["question"], c["op"], c["options"]) for c in when]
+
+
+class _FlowChecker:
+    """`flows.check` for an import's records, before anything is written.
+
+    A member is looked for first among the records of the import, as it will be once written
+    (with --publish, only if it takes effect by today: until then the version in force is
+    the one a bundle is published with), then among the procedures in force.
+    """
+
+    def __init__(
+        self, records: list[ProcedureRecord], existing: dict[str, Procedure], *, publish: bool
+    ) -> None:
+        self.kinds: dict[str, MaterialKind] | None = None
+        today = timezone.localdate()
+        targets = {member.procedure for record in records for member in record.members}
+        self.resolve = bundles.database_resolver(
+            substitute={
+                record.slug: self.flow(record)
+                for record in records
+                if record.slug in targets
+                and _in_force_once_written(record, existing.get(record.slug), publish, today)
+            }
+        )
+
+    def flow(self, record: ProcedureRecord) -> flows.Flow:
+        if self.kinds is None:
+            self.kinds = catalogue.kinds_by_name()
+        return flow_of_record(record, kinds=self.kinds)
+
+    def problems(self, record: ProcedureRecord) -> list[str]:
+        flow = self.flow(record)
+        members = tuple(
+            dataclasses.replace(member, title=target.title if target else "")
+            for member, target in ((m, self.resolve(m.slug)) for m in flow.members)
+        )
+        flow = dataclasses.replace(flow, members=members)
+        return flows.blocking_messages(flow, self.resolve)
+
+
+def _in_force_once_written(
+    record: ProcedureRecord, procedure: Procedure | None, publish: bool, today: datetime.date
+) -> bool:
+    if procedure is not None and procedure.retired_at is not None:
+        return False
+    return not publish or record.effective_from is None or record.effective_from <= today
+
+
+def flow_of_record(
+    record: ProcedureRecord, *, kinds: Mapping[str, MaterialKind] | None = None
+) -> flows.Flow:
+    """A record's flow as `flows.flow_of_version` will give it once imported.
+
+    A material is known by its kind in the catalogue (`kinds`, from
+    `catalogue.kinds_by_name`), as the import will attach it; a name the catalogue does not
+    know becomes a kind of that name.
+    """
+    known = kinds or {}
+
+    def flow_material(material: MaterialRecord) -> flows.FlowMaterial:
+        name = catalogue.normalized(material.kind or material.name)
+        kind = known.get(name)
+        return flows.FlowMaterial(
+            name=material.name,
+            kind=kind.name if kind else name,
+            form=material.form,
+            copies=material.copies,
+            required=material.required,
+            condition=material.condition,
+            when=material.when,
+            note=material.note,
+            electronic=bool(kind and kind.electronic),
+        )
+
+    return flows.Flow(
+        kind=record.kind,
+        title=record.title,
+        questions=tuple(
+            flows.FlowQuestion(q.label, q.text, q.options, q.help) for q in record.questions
+        ),
+        materials=tuple(flow_material(material) for material in record.materials),
+        members=tuple(
+            flows.FlowMember(slug=m.procedure, title="", when=m.when, note=m.note)
+            for m in record.members
+        ),
+        cases=tuple(
+            flows.FlowCase(c.name, c.answers, c.variant, c.materials) for c in record.cases
+        ),
+    )
 
 
 def _validation_messages(instance: Model, prefix: str, *, exclude: list[str]) -> Iterable[str]:
@@ -236,6 +397,7 @@ def _import_record(
             title=record.title,
             code=record.code,
             aliases=record.aliases,
+            kind=record.kind,
             by=by,
         )
         _fill_and_maybe_publish(
@@ -270,10 +432,8 @@ def _fill_and_maybe_publish(
     content = {name: getattr(record, name) for name in VERSION_CONTENT_FIELDS}
     content["change_summary"] = record.change_summary
     content["effective_from"] = record.effective_from
-    parts = {
-        related_name: [dataclasses.asdict(part) for part in getattr(record, related_name)]
-        for related_name, _, _ in PARTS
-    }
+    parts = part_rows(record)
+    parts["members"] = _with_targets(parts["members"])
     draft = publishing.save_draft(
         draft, content=content, parts=parts, expected_revision=draft.revision, by=by
     )
@@ -284,6 +444,19 @@ def _fill_and_maybe_publish(
             change_summary=record.change_summary or default_summary,
             effective_from=record.effective_from or timezone.localdate(),
         )
+
+
+def _with_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Member rows naming their procedure (`target`), as save_draft takes them."""
+    slugs = [row["procedure"] for row in rows]
+    targets = Procedure.objects.in_bulk(slugs, field_name="slug")
+    missing = [slug for slug in slugs if slug not in targets]
+    if missing:  # checked before writing: only a procedure deleted since then
+        raise ProcedureError(f"包含的事项 {'、'.join(missing)} 已不存在。")
+    return [
+        {"target": targets[row["procedure"]], "when": row["when"], "note": row["note"]}
+        for row in rows
+    ]
 
 
 def _category(name: str) -> Category:
@@ -318,15 +491,21 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
     procedure = version.procedure
     return ProcedureRecord(
         slug=procedure.slug,
+        kind=procedure.kind,
         code=procedure.code,
         category=procedure.category.name,
         aliases=tuple(procedure.aliases),
         change_summary=version.change_summary,
         effective_from=version.effective_from,
+        questions=tuple(
+            QuestionRecord(q.label, q.text, tuple(str(o) for o in q.options or ()), q.help)
+            for q in version.questions.all()
+        ),
         materials=tuple(
             MaterialRecord(
-                **{f: getattr(m, f) for f in _fields(MaterialRecord) if f != "kind"},
+                **{f: getattr(m, f) for f in _fields(MaterialRecord) if f not in ("kind", "when")},
                 kind=m.kind.name if m.kind.name != m.name else "",
+                when=_clauses(m.when),
             )
             for m in version.materials.all()
         ),
@@ -337,12 +516,40 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
         faqs=tuple(
             FAQRecord(**{f: getattr(q, f) for f in _fields(FAQRecord)}) for q in version.faqs.all()
         ),
+        members=tuple(
+            MemberRecord(m.target.slug, _clauses(m.when), m.note) for m in version.members.all()
+        ),
+        cases=tuple(
+            CaseRecord(
+                name=c.name,
+                answers=tuple(
+                    (str(a.get("question", "")), str(a.get("option", "")))
+                    for a in c.answers or ()
+                    if isinstance(a, Mapping)
+                ),
+                variant=c.variant,
+                materials=tuple(str(m) for m in c.materials or ()),
+            )
+            for c in version.cases.all()
+        ),
         **{name: getattr(version, name) for name in VERSION_CONTENT_FIELDS},
     )
 
 
 def _fields(record_class: type[MaterialRecord | StepRecord | FAQRecord]) -> list[str]:
     return [field.name for field in dataclasses.fields(record_class)]
+
+
+def _clauses(value: Any) -> tuple[Clause, ...]:
+    """A stored condition as a record holds it (see `library_format.clause`)."""
+    return tuple(
+        clause(
+            str(c.get("question", "")),
+            str(c.get("op", flows.ANY)),
+            [str(o) for o in c.get("options") or ()],
+        )
+        for c in flows.condition_from_data(value)
+    )
 
 
 def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Path]:
@@ -369,6 +576,11 @@ def export_library(outdir: Path, *, on: datetime.date | None = None) -> list[Pat
                 ),
                 Prefetch("steps", Step.objects.order_by("position", "pk")),
                 Prefetch("faqs", FAQ.objects.order_by("position", "pk")),
+                Prefetch("questions", Question.objects.order_by("position", "pk")),
+                Prefetch(
+                    "members", Member.objects.select_related("target").order_by("position", "pk")
+                ),
+                Prefetch("cases", FlowCase.objects.order_by("position", "pk")),
             )
         )
         for version in versions:

@@ -25,10 +25,13 @@ from procedures.models import (
     STEP_FIELDS,
     VERSION_CONTENT_FIELDS,
     Category,
+    FlowCase,
     Material,
     MaterialKind,
+    Member,
     Procedure,
     ProcedureVersion,
+    Question,
     Step,
 )
 from procedures.rendering import MAX_MARKDOWN_LENGTH
@@ -59,19 +62,43 @@ FORMS = {
     "原件及复印件": "original_and_copy",
     "电子版": "electronic",
 }
+# Accepted spellings of a procedure's kind, to the stored code.
+KINDS = {
+    "item": "item",
+    "family": "family",
+    "bundle": "bundle",
+    "事项": "item",
+    "同类事项引导": "family",
+    "一件事": "bundle",
+}
+ITEM = "item"
+# How a condition's clause says "none of these options": `代办: {not: [本人办理]}`.
+NOT_KEY = "not"
 # The keys of a procedure, in the documented order: identity, then the version's content
 # fields as the model lists them, its parts, and how the import should publish it.
-IDENTITY_KEYS = ("slug", "title", "code", "category", "aliases")
+IDENTITY_KEYS = ("slug", "title", "kind", "code", "category", "aliases")
 TEXT_KEYS = ("title", "code", "category", *VERSION_CONTENT_FIELDS[1:], "change_summary")
 PROCEDURE_KEYS = (
     *IDENTITY_KEYS,
     *VERSION_CONTENT_FIELDS[1:],
+    "questions",
     "materials",
     "steps",
     "faqs",
+    "members",
+    "cases",
     "change_summary",
     "effective_from",
 )
+PART_KEYS = ("questions", "materials", "steps", "faqs", "members", "cases")
+
+# A condition as the database stores it: clauses that must all hold, each
+# {"question": label, "op": "any" | "none", "options": [option, …]} (see procedures.flows).
+Clause = dict[str, Any]
+
+
+def clause(question: str, op: str, options: Iterable[str]) -> Clause:
+    return {"question": question, "op": op, "options": list(options)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +109,31 @@ class MaterialRecord:
     copies: int = 1
     required: bool = True
     condition: str = ""
+    when: tuple[Clause, ...] = ()
     note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class QuestionRecord:
+    label: str
+    text: str = ""
+    options: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberRecord:
+    procedure: str  # the member's slug
+    when: tuple[Clause, ...] = ()
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseRecord:
+    name: str
+    answers: tuple[tuple[str, str], ...] = ()  # (question label, option)
+    variant: str = ""  # a family's: the slug of the member these answers must pick
+    materials: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +155,7 @@ class ProcedureRecord:
 
     slug: str
     title: str
+    kind: str = ITEM
     code: str = ""
     category: str = DEFAULT_CATEGORY
     aliases: tuple[str, ...] = ()
@@ -118,15 +170,29 @@ class ProcedureRecord:
     fee: str = ""
     basis: str = ""
     staff_notes: str = ""
+    questions: tuple[QuestionRecord, ...] = ()
     materials: tuple[MaterialRecord, ...] = ()
     steps: tuple[StepRecord, ...] = ()
     faqs: tuple[FAQRecord, ...] = ()
+    members: tuple[MemberRecord, ...] = ()
+    cases: tuple[CaseRecord, ...] = ()
     change_summary: str = ""
     effective_from: datetime.date | None = None
     source: str = dataclasses.field(default="", compare=False)
 
     def label(self) -> str:
         return f"“{self.title}”({self.slug})"
+
+    @property
+    def has_flow(self) -> bool:
+        """Whether it asks questions, has conditions, members or cases: what flows.check checks."""
+        return bool(
+            self.kind != ITEM
+            or self.questions
+            or self.members
+            or self.cases
+            or any(material.when for material in self.materials)
+        )
 
 
 def _max_length(model: type[Model], name: str) -> int | None:
@@ -159,6 +225,10 @@ MATERIAL_LIMITS = {
 }
 STEP_LIMITS = {name: _max_length(Step, name) for name in STEP_FIELDS}
 FAQ_LIMITS = {name: _max_length(FAQ, name) for name in FAQ_FIELDS}
+QUESTION_LIMITS = {name: _max_length(Question, name) for name in ("label", "text", "help")}
+MEMBER_LIMITS = {"procedure": SLUG_MAX_LENGTH, "note": _max_length(Member, "note")}
+CASE_LIMITS = {name: _max_length(FlowCase, name) for name in ("name", "variant")}
+LABEL_LIMIT = QUESTION_LIMITS["label"]
 
 
 def is_valid_slug(slug: str) -> bool:
@@ -404,10 +474,14 @@ def parse_procedure(item: Any, *, where: str, source: str = "") -> ProcedureReco
     slug = _slug(item.get("slug"), values["title"], problems)
     record = ProcedureRecord(
         slug=slug,
+        kind=_procedure_kind(item.get("kind"), problems),
         aliases=_aliases(item.get("aliases"), problems),
+        questions=tuple(_parts(item.get("questions"), "questions", _question, problems)),
         materials=tuple(_parts(item.get("materials"), "materials", _material, problems)),
         steps=tuple(_parts(item.get("steps"), "steps", _step, problems)),
         faqs=tuple(_parts(item.get("faqs"), "faqs", _faq, problems)),
+        members=tuple(_parts(item.get("members"), "members", _member, problems)),
+        cases=tuple(_parts(item.get("cases"), "cases", _case, problems)),
         effective_from=_date(item.get("effective_from"), "effective_from", problems),
         source=source,
         **values,
@@ -480,7 +554,21 @@ def _aliases(value: Any, problems: _Problems) -> tuple[str, ...]:
     return tuple(dict.fromkeys(alias for alias in aliases if alias))
 
 
-_Part = TypeVar("_Part", MaterialRecord, StepRecord, FAQRecord)
+def _procedure_kind(value: Any, problems: _Problems) -> str:
+    if value is None or value == "":
+        return ITEM
+    kind = KINDS.get(value.strip()) if isinstance(value, str) else None
+    if kind is None:
+        problems.add(
+            "kind",
+            f"未知的类型{_shown(value)}，可用：item/事项、family/同类事项引导、bundle/一件事",
+        )
+    return kind or ITEM
+
+
+_Part = TypeVar(
+    "_Part", MaterialRecord, StepRecord, FAQRecord, QuestionRecord, MemberRecord, CaseRecord
+)
 
 
 def _parts(
@@ -528,7 +616,7 @@ def _mapping(
 
 def _material(item: Any, field: str, problems: _Problems) -> MaterialRecord | None:
     texts = _mapping(
-        item, field, MATERIAL_LIMITS, problems, other_keys=("form", "copies", "required")
+        item, field, MATERIAL_LIMITS, problems, other_keys=("form", "copies", "required", "when")
     )
     if texts is None:
         return None
@@ -542,6 +630,7 @@ def _material(item: Any, field: str, problems: _Problems) -> MaterialRecord | No
         form=_form(raw.get("form"), f"{field}.form", problems),
         copies=_copies(raw.get("copies", "1"), f"{field}.copies", problems),
         required=required if isinstance(required, bool) else True,
+        when=_when(raw.get("when"), f"{field}.when", problems),
         **texts,
     )
 
@@ -578,6 +667,136 @@ def _faq(item: Any, field: str, problems: _Problems) -> FAQRecord | None:
     return FAQRecord(**texts) if texts else None
 
 
+def _question(item: Any, field: str, problems: _Problems) -> QuestionRecord | None:
+    texts = _mapping(item, field, QUESTION_LIMITS, problems, other_keys=("options",))
+    if texts is None:
+        return None
+    if not texts["text"]:
+        problems.add(f"{field}.text", "不能为空：写工作人员照着问居民的话")
+    raw = item if isinstance(item, dict) else {}
+    options = raw.get("options")
+    if options is None:
+        problems.add(f"{field}.options", "缺少选项：至少写两个，例如 [本区户籍, 外地户籍]")
+    return QuestionRecord(
+        options=_texts(options, f"{field}.options", problems) if options is not None else (),
+        **texts,
+    )
+
+
+def _member(item: Any, field: str, problems: _Problems) -> MemberRecord | None:
+    texts = _mapping(item, field, MEMBER_LIMITS, problems, other_keys=("when",))
+    if texts is None:
+        return None
+    _check_slug(texts["procedure"], f"{field}.procedure", problems)
+    raw = item if isinstance(item, dict) else {}
+    return MemberRecord(when=_when(raw.get("when"), f"{field}.when", problems), **texts)
+
+
+def _case(item: Any, field: str, problems: _Problems) -> CaseRecord | None:
+    texts = _mapping(item, field, CASE_LIMITS, problems, other_keys=("answers", "materials"))
+    if texts is None:
+        return None
+    if texts["variant"]:
+        _check_slug(texts["variant"], f"{field}.variant", problems)
+    raw = item if isinstance(item, dict) else {}
+    materials = raw.get("materials")
+    return CaseRecord(
+        answers=_answers(raw.get("answers"), f"{field}.answers", problems),
+        materials=(
+            _texts(materials, f"{field}.materials", problems, MATERIAL_LIMITS["name"])
+            if materials is not None
+            else ()
+        ),
+        **texts,
+    )
+
+
+def _check_slug(slug: str, field: str, problems: _Problems) -> None:
+    if slug and not is_valid_slug(slug):
+        problems.add(
+            field,
+            f"{_shown(slug)}不是有效的 slug：只能用字母、数字、连字符和下划线，"
+            f"最长 {SLUG_MAX_LENGTH} 个字符",
+        )
+
+
+def _texts(
+    value: Any, field: str, problems: _Problems, max_length: int | None = None
+) -> tuple[str, ...]:
+    """A list of texts, none of them empty."""
+    if not isinstance(value, list):
+        problems.add(field, f"应是文本列表，实际是{_shown(value)}")
+        return ()
+    texts = []
+    for index, item in enumerate(value, start=1):
+        text = _text(item, f"{field}[{index}]", problems, max_length)
+        if not text and isinstance(item, str | None):
+            problems.add(f"{field}[{index}]", "不能为空")
+        texts.append(text)
+    return tuple(texts)
+
+
+def _label(key: Any, field: str, problems: _Problems) -> str:
+    """A question's label used as a key (in a condition, in a case's answers)."""
+    if not isinstance(key, str) or not key.strip():
+        problems.add(field, f"问题简称应是文本，实际是{_shown(key)}")
+        return ""
+    return _text(key, f"{field}.{_cut(key.strip())}", problems, LABEL_LIMIT)
+
+
+def _when(value: Any, field: str, problems: _Problems) -> tuple[Clause, ...]:
+    """A condition: question label → options (any of them), or {not: options} (none of them)."""
+    if value is None:
+        return ()
+    if value == {}:
+        problems.add(field, "条件是空的：不设条件就删掉 when")
+        return ()
+    if not isinstance(value, dict):
+        problems.add(
+            field,
+            f"条件应是映射（问题简称: [选项, …] 或 问题简称: {{not: [选项, …]}}），"
+            f"实际是{_shown(value)}",
+        )
+        return ()
+    clauses = []
+    for key, options in value.items():
+        label = _label(key, field, problems)
+        where = f"{field}.{_cut(label)}"
+        op = "any"
+        if isinstance(options, dict) and list(options) == [NOT_KEY]:
+            op, options = "none", options[NOT_KEY]
+        if not isinstance(options, list):
+            problems.add(
+                where,
+                f"应是选项列表（符合其一），或 {{not: [选项, …]}}（都不符合），"
+                f"实际是{_shown(options)}",
+            )
+            continue
+        if not options:
+            problems.add(where, "至少要写一个选项")
+            continue
+        clauses.append(clause(label, op, _texts(options, where, problems)))
+    return tuple(clauses)
+
+
+def _answers(value: Any, field: str, problems: _Problems) -> tuple[tuple[str, str], ...]:
+    """A case's answers: question label → the option chosen."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        problems.add(field, f"回答应是映射（问题简称: 选项），实际是{_shown(value)}")
+        return ()
+    answers = []
+    for key, option in value.items():
+        label = _label(key, field, problems)
+        where = f"{field}.{_cut(label)}"
+        text = _text(option, where, problems)
+        if not text and isinstance(option, str | None):
+            problems.add(where, "没有写选项")
+        answers.append((label, text))
+    return tuple(answers)
+
+
 def _date(value: Any, field: str, problems: _Problems) -> datetime.date | None:
     if value is None or value == "":
         return None
@@ -596,7 +815,13 @@ def _date(value: Any, field: str, problems: _Problems) -> datetime.date | None:
 
 
 class _LiteralDumper(yaml.SafeDumper):
-    """Writes multi-line text as `|` blocks, so that exported files read like hand-written ones."""
+    """Writes multi-line text as `|` blocks, so that exported files read like hand-written ones.
+
+    Never an anchor: the reader refuses them, and an export must import again.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -607,6 +832,7 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _LiteralDumper.add_representer(str, _represent_text)
 
 _PART_DEFAULTS = {"form": "original", "copies": 1, "required": True}
+Part = MaterialRecord | StepRecord | FAQRecord | QuestionRecord | MemberRecord | CaseRecord
 
 
 def record_to_data(record: ProcedureRecord) -> dict[str, Any]:
@@ -614,21 +840,41 @@ def record_to_data(record: ProcedureRecord) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key in PROCEDURE_KEYS:
         value = getattr(record, key)
-        if key in ("materials", "steps", "faqs"):
+        if key in PART_KEYS:
             value = [_part_to_data(part) for part in value]
         elif key == "aliases":
             value = list(value)
+        elif key == "kind" and value == ITEM:
+            continue
         if value or key in ("slug", "title"):
             data[key] = value
     return data
 
 
-def _part_to_data(part: MaterialRecord | StepRecord | FAQRecord) -> dict[str, Any]:
-    return {
-        key: value
-        for key, value in dataclasses.asdict(part).items()
-        if value not in ("", None) and _PART_DEFAULTS.get(key, object()) != value
-    }
+def _part_to_data(part: Part) -> dict[str, Any]:
+    values = dataclasses.asdict(part)
+    if isinstance(part, CaseRecord):  # what the case is, then what it must give
+        values = {key: values[key] for key in ("name", "answers", "materials", "variant")}
+    data = {}
+    for key, value in values.items():
+        if key == "when":
+            value = when_to_data(value)
+        elif key == "answers":
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value not in ("", None, [], {}) and _PART_DEFAULTS.get(key, object()) != value:
+            data[key] = value
+    return data
+
+
+def when_to_data(clauses: Iterable[Clause]) -> dict[str, Any]:
+    """A stored condition in the format's words: {户籍: [外地户籍], 代办: {not: [本人办理]}}."""
+    data: dict[str, Any] = {}
+    for item in clauses:
+        options = list(item.get("options") or ())
+        data[item.get("question", "")] = {NOT_KEY: options} if item.get("op") == "none" else options
+    return data
 
 
 def dump_records(records: list[ProcedureRecord] | ProcedureRecord) -> str:
