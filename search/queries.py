@@ -64,6 +64,7 @@ def search(
         return []
     internal = roles.sees_internal_notes(user)
     ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
+    ranked = ranking.prefer_bundles(ranked, query)
     results = _results(ranked[:limit], plan, internal=internal)
     if not results and record_miss:
         note_miss(plan.folded, client=client)

@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import itertools
 import math
+import re
 from collections.abc import Sequence
 
 from django.db import connection
@@ -93,6 +94,26 @@ def rank(
         scored += _scored(_entries(more, internal=internal, today=today), plan, weights)
     scored.sort(key=lambda s: (-s.score, len(s.entry.title), s.entry.version_id))
     return scored
+
+
+# A caller asking for everything an occasion takes (生孩子要办哪些, 开店一条龙) wants the 一件事
+# that lists it all, ahead of any single item that matches as well or a little better.
+LIST_INTENT = re.compile(r"办哪些|哪些手续|哪些事|一件事|一次办|一条龙|都要办|都得办")
+BUNDLE_SHARE = 0.5
+
+
+def prefer_bundles(ranked: list[Scored], query: str) -> list[Scored]:
+    """Bundles scoring at least BUNDLE_SHARE of the best first, when the query asks for a list."""
+    if not ranked or not LIST_INTENT.search(query):
+        return ranked
+    close = [s.entry.version_id for s in ranked if s.score >= BUNDLE_SHARE * ranked[0].score]
+    bundles = set(
+        SearchEntry.objects.filter(version_id__in=close, procedure__kind="bundle").values_list(
+            "version_id", flat=True
+        )
+    )
+    first = [s for s in ranked if s.entry.version_id in bundles]
+    return first + [s for s in ranked if s.entry.version_id not in bundles]
 
 
 def _scored(rows: list[dict], plan: query_plan.QueryPlan, weights: list) -> list[Scored]:

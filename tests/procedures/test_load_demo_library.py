@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from procedures.bundles import database_resolver
+from procedures.flows import check, flow_of_version
 from procedures.models import Category, Procedure, ProcedureVersion
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +59,24 @@ def test_some_versions_are_published_for_the_future(demo):
 def test_every_procedure_is_complete(demo):
     for procedure in Procedure.objects.public():
         version = procedure.current_version()
-        assert version.materials.exists() and version.steps.exists(), procedure.slug
+        if procedure.kind == Procedure.Kind.ITEM:
+            assert version.materials.exists() and version.steps.exists(), procedure.slug
+        else:  # a family or bundle: its materials are its members'
+            assert version.members.count() >= 2 and version.cases.exists(), procedure.slug
         assert version.faqs.exists() and procedure.aliases, procedure.slug
+
+
+def test_it_shows_families_and_bundles_whose_flows_pass_their_checks(demo):
+    kinds = set(Procedure.objects.public().values_list("kind", flat=True))
+    assert kinds == {Procedure.Kind.ITEM, Procedure.Kind.FAMILY, Procedure.Kind.BUNDLE}
+    resolve = database_resolver()
+    flows_checked = 0
+    for procedure in Procedure.objects.public():
+        flow = flow_of_version(procedure.current_version())
+        if flow.questions or flow.members or flow.cases:
+            assert check(flow, resolve) == [], procedure.slug
+            flows_checked += 1
+    assert flows_checked >= 8
 
 
 def test_loading_again_changes_nothing(demo):

@@ -95,3 +95,23 @@ def test_results_say_whether_a_procedure_is_a_bundle(client):
     assert results[0]["kind"] == "bundle"
     found = client.get("/api/search", {"q": "出生登记"}).json()["results"]
     assert found[0] == {**found[0], "slug": "chu-sheng", "kind": "item"}
+
+
+@pytest.mark.django_db
+def test_a_caller_asking_what_an_occasion_takes_gets_the_bundle_first(client):
+    shop = make_published("食品经营许可证", slug="shi-pin", aliases=["开饭店"])
+    licence = make_published("个体工商户设立登记", slug="ge-ti")
+    make_published(
+        "开办餐饮店一件事",
+        slug="kai-ban-can-yin-dian",
+        kind="bundle",
+        aliases=["开饭店的手续"],
+        members=({"target": licence.procedure}, {"target": shop.procedure}),
+    )
+
+    def slugs(query):
+        return [r["slug"] for r in client.get("/api/search", {"q": query}).json()["results"]]
+
+    assert slugs("开饭店")[0] == "shi-pin"  # the item named exactly so wins a plain query
+    assert slugs("开饭店要办哪些手续")[0] == "kai-ban-can-yin-dian"
+    assert slugs("开饭店一条龙")[0] == "kai-ban-can-yin-dian"
