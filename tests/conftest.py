@@ -1,3 +1,4 @@
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -6,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.db.models import Q
+from django.utils import timezone
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still synchronous, so Django's async-safety check would refuse them.
@@ -22,6 +24,16 @@ FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    """The local date (Asia/Shanghai), taken when the test starts.
+
+    Never compute it at import time (a module-level `TODAY = timezone.localdate()`): a run that
+    crosses local midnight (16:00 UTC) would then test yesterday's date against today's code.
+    """
+    return timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

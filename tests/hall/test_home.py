@@ -4,14 +4,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from hall.models import DailyViews
 from procedures.roles import WINDOW_STAFF
 from tests.factories import make_category, make_published, make_user
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def detail_url(version):
@@ -28,23 +26,23 @@ def test_home_lists_categories_with_counts(client):
     assert categories == {"计划生育": 2, "就业创业": 1}
 
 
-def test_home_shows_the_most_viewed_procedures(client):
+def test_home_shows_the_most_viewed_procedures(client, today):
     popular = make_published("生育服务手册")
     quiet = make_published("独生子女父母光荣证")
-    DailyViews.objects.create(procedure=popular.procedure, day=TODAY, count=9)
+    DailyViews.objects.create(procedure=popular.procedure, day=today, count=9)
     DailyViews.objects.create(
-        procedure=quiet.procedure, day=TODAY - datetime.timedelta(days=40), count=99
+        procedure=quiet.procedure, day=today - datetime.timedelta(days=40), count=99
     )
     response = client.get("/")
     assert [p.slug for p in response.context["popular"]] == [popular.procedure.slug]
 
 
-def test_opening_a_page_counts_one_view_a_day_for_each_client(client):
+def test_opening_a_page_counts_one_view_a_day_for_each_client(client, today):
     version = make_published()
     client.get(detail_url(version))
     client.get(detail_url(version))
     client.get(detail_url(version), REMOTE_ADDR="10.0.0.7")
-    assert DailyViews.objects.get(procedure=version.procedure, day=TODAY).count == 2
+    assert DailyViews.objects.get(procedure=version.procedure, day=today).count == 2
 
 
 def test_staff_recently_viewed_appears_on_the_home_page(client):

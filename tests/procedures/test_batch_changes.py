@@ -4,7 +4,6 @@ across many procedures at once, all or nothing."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from procedures import batch_changes, publishing, reviews
 from procedures.batch_changes import BatchRefused, Change
@@ -15,9 +14,12 @@ from tests.factories import make_published, make_user, publish_change
 pytestmark = pytest.mark.django_db
 Status = ProcedureVersion.Status
 Review = ProcedureVersion.Review
-TODAY = timezone.localdate()
-LATER = TODAY + datetime.timedelta(days=30)
 TITLES = {"sheng-yu": "生育服务手册", "lao-dong": "劳动手册", "di-bao": "低保申请"}
+
+
+@pytest.fixture
+def later(today):
+    return today + datetime.timedelta(days=30)
 
 
 @pytest.fixture
@@ -135,15 +137,15 @@ def test_a_procedure_the_change_leaves_as_it_is_cannot_take_part(hukou, procedur
 # ---------------------------------------------------------------------------- create
 
 
-def test_creating_a_batch_submits_one_changed_draft_per_procedure(hukou, procedures, editor):
-    batch = conditional(hukou, procedures, editor, effective_from=LATER)
+def test_creating_a_batch_submits_one_changed_draft_per_procedure(hukou, procedures, editor, later):
+    batch = conditional(hukou, procedures, editor, effective_from=later)
     drafts = list(batch.versions.order_by("pk"))
     assert [d.procedure for d in drafts] == procedures
     for draft in drafts:
         assert (draft.review_state, draft.submitted_by, draft.effective_from) == (
             Review.SUBMITTED,
             editor,
-            LATER,
+            later,
         )
         assert draft.change_summary == "户口簿改为按情形提交"
         assert draft.based_on == draft.procedure.latest_version
@@ -195,54 +197,56 @@ def test_a_procedure_that_does_not_ask_for_the_kind_is_refused(hukou, procedures
 
 
 def test_publishing_a_batch_publishes_every_draft_with_one_date(
-    hukou, procedures, editor, reviewer
+    hukou, procedures, editor, reviewer, today, later
 ):
-    batch = conditional(hukou, procedures, editor, effective_from=LATER)
-    published = batch_changes.publish_batch(batch, by=reviewer, effective_from=TODAY)
+    batch = conditional(hukou, procedures, editor, effective_from=later)
+    published = batch_changes.publish_batch(batch, by=reviewer, effective_from=today)
     assert [(v.number, v.effective_from, v.published_by) for v in published] == [
-        (2, TODAY, reviewer)
+        (2, today, reviewer)
     ] * 3
     for procedure in procedures:
         row = procedure.current_version().materials.get(kind=hukou)
         assert row.requirement() == "按情形：户籍不在本区的"
 
 
-def test_an_editor_may_not_publish_a_batch_they_created(hukou, procedures):
+def test_an_editor_may_not_publish_a_batch_they_created(hukou, procedures, today):
     author = make_user("chief", PUBLISHERS, is_staff=True)
     batch = conditional(hukou, procedures, author)
     with pytest.raises(BatchRefused, match="“生育服务手册”：这份草稿由您编写或修改过"):
-        batch_changes.publish_batch(batch, by=author, effective_from=TODAY)
+        batch_changes.publish_batch(batch, by=author, effective_from=today)
     assert batch.versions.filter(status=Status.DRAFT).count() == 3
 
 
-def test_the_review_rules_may_let_a_lone_administrator_publish_their_batch(hukou, procedures):
+def test_the_review_rules_may_let_a_lone_administrator_publish_their_batch(
+    hukou, procedures, today
+):
     ReviewRules.objects.update_or_create(pk=1, defaults={"allow_self_approval": True})
     author = make_user("chief", PUBLISHERS, is_staff=True)
     batch = conditional(hukou, procedures, author)
-    assert len(batch_changes.publish_batch(batch, by=author, effective_from=TODAY)) == 3
+    assert len(batch_changes.publish_batch(batch, by=author, effective_from=today)) == 3
 
 
 def test_one_refused_draft_publishes_none_and_names_its_procedure(
-    hukou, procedures, editor, reviewer
+    hukou, procedures, editor, reviewer, today
 ):
     batch = conditional(hukou, procedures, editor)
     reviews.send_back(procedures[1].draft(), by=reviewer, comment="劳动手册另有规定")
     with pytest.raises(BatchRefused, match="“劳动手册”：这份草稿已退回.*整批都没有发布"):
-        batch_changes.publish_batch(batch, by=reviewer, effective_from=TODAY)
+        batch_changes.publish_batch(batch, by=reviewer, effective_from=today)
     assert not ProcedureVersion.objects.filter(number=2).exists()
 
 
 def test_a_batch_overtaking_a_scheduled_version_needs_the_reviewers_choice(
-    hukou, procedures, editor, reviewer
+    hukou, procedures, editor, reviewer, today, later
 ):
-    scheduled = publish_change(procedures[2].latest_version, effective_from=LATER)
+    scheduled = publish_change(procedures[2].latest_version, effective_from=later)
     batch = conditional(hukou, procedures, editor)
     overview = batch_changes.overview(batch)
     assert [(d.procedure, s) for d, s in overview.scheduled] == [(procedures[2], scheduled)]
     with pytest.raises(BatchRefused, match="“低保申请”：第 2 版已定于"):
-        batch_changes.publish_batch(batch, by=reviewer, effective_from=TODAY)
+        batch_changes.publish_batch(batch, by=reviewer, effective_from=today)
     published = batch_changes.publish_batch(
-        batch, by=reviewer, effective_from=TODAY, scheduled="withdraw", withdraw_reason="暂缓"
+        batch, by=reviewer, effective_from=today, scheduled="withdraw", withdraw_reason="暂缓"
     )
     scheduled.refresh_from_db()
     assert len(published) == 3 and scheduled.status == Status.WITHDRAWN
@@ -286,9 +290,9 @@ def test_resubmitting_a_batch_submits_its_returned_drafts_again_with_their_summa
     assert summaries["lao-dong"] == "户口簿改为按情形提交"
 
 
-def test_recent_batches_say_where_each_stands(hukou, procedures, editor, reviewer):
+def test_recent_batches_say_where_each_stands(hukou, procedures, editor, reviewer, today):
     first = conditional(hukou, procedures[:1], editor)
-    batch_changes.publish_batch(first, by=reviewer, effective_from=TODAY)
+    batch_changes.publish_batch(first, by=reviewer, effective_from=today)
     conditional(hukou, procedures[1:], editor)
     assert [(b.pk, state) for b, _, state in batch_changes.recent()] == [
         (first.pk + 1, "待审核"),

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from procedures import batch_changes, publishing
 from procedures.models import BatchChange, MaterialKind, Procedure, ProcedureVersion
@@ -12,7 +11,6 @@ from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from tests.factories import make_published, make_user
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 Review = ProcedureVersion.Review
 
 
@@ -125,22 +123,22 @@ def test_the_batch_page_shows_each_draft_before_and_after(client, batch, editor)
     assert "整批发布" not in response.content.decode()  # editors do not publish
 
 
-def test_reviewers_publish_a_batch_with_one_date(client, batch, reviewer):
+def test_reviewers_publish_a_batch_with_one_date(client, batch, reviewer, today):
     client.force_login(reviewer)
     response = client.post(
         reverse("procedures:batch_publish", args=[batch.pk]),
-        {"effective_from": TODAY, "change_kind": "substantive"},
+        {"effective_from": today, "change_kind": "substantive"},
     )
     assert response.url == batch.get_absolute_url()
-    assert set(batch.versions.values_list("number", "effective_from")) == {(2, TODAY)}
+    assert set(batch.versions.values_list("number", "effective_from")) == {(2, today)}
 
 
-def test_a_refused_publish_is_shown_on_the_batch_page(client, batch, editor):
+def test_a_refused_publish_is_shown_on_the_batch_page(client, batch, editor, today):
     editor.groups.add(*make_user("other", PUBLISHERS).groups.all())
     client.force_login(editor)
     response = client.post(
         reverse("procedures:batch_publish", args=[batch.pk]),
-        {"effective_from": TODAY, "change_kind": "substantive"},
+        {"effective_from": today, "change_kind": "substantive"},
     )
     assert response.status_code == 200
     assert "这份草稿由您编写或修改过" in response.content.decode()
@@ -165,14 +163,14 @@ def test_editors_resubmit_a_returned_batch(client, batch, editor, reviewer):
 
 
 def test_the_batch_list_shows_each_batch_in_a_fixed_number_of_queries(
-    client, batch, editor, reviewer, django_assert_num_queries
+    client, batch, editor, reviewer, django_assert_num_queries, today
 ):
     client.force_login(editor)
     url = reverse("procedures:batches")
     client.get(url)  # the hall's settings are made on first use
     with CaptureQueriesContext(connection) as one_batch:
         client.get(url)
-    batch_changes.publish_batch(batch, by=reviewer, effective_from=TODAY)
+    batch_changes.publish_batch(batch, by=reviewer, effective_from=today)
     batch_changes.create_batch(
         batch.kind,
         operation="remove",

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from procedures import publishing, reviews
 from procedures.models import AuditEvent, ProcedureVersion
@@ -12,7 +11,6 @@ from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from tests.factories import make_published, make_user
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -123,20 +121,20 @@ def test_published_versions_are_read_only_in_the_admin(client, version):
     assert version.title == "生育服务手册"
 
 
-def test_publishing_needs_the_publish_permission(client, version):
+def test_publishing_needs_the_publish_permission(client, version, today):
     login(client, EDITORS)
     draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "x", "effective_from": TODAY, "change_kind": "substantive"},
+        {"change_summary": "x", "effective_from": today, "change_kind": "substantive"},
     )
     assert response.status_code == 403
 
 
-def test_a_publisher_publishes_with_summary_and_date(client, version):
+def test_a_publisher_publishes_with_summary_and_date(client, version, today):
     user = login(client, PUBLISHERS)
     draft = submitted_draft(version.procedure)
-    future = TODAY + datetime.timedelta(days=30)
+    future = today + datetime.timedelta(days=30)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
         {
@@ -150,12 +148,12 @@ def test_a_publisher_publishes_with_summary_and_date(client, version):
     assert response.url == draft.get_absolute_url()
 
 
-def test_publishing_without_a_summary_shows_the_form_again(client, version):
+def test_publishing_without_a_summary_shows_the_form_again(client, version, today):
     login(client, PUBLISHERS)
     draft = changed_draft(version.procedure)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
-        {"change_summary": "", "effective_from": TODAY.isoformat(), "change_kind": "editorial"},
+        {"change_summary": "", "effective_from": today.isoformat(), "change_kind": "editorial"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["change_summary"]
@@ -178,13 +176,13 @@ def test_a_published_version_cannot_be_discarded_and_the_page_says_why(client, v
     assert ProcedureVersion.objects.filter(pk=version.pk).exists()
 
 
-def test_publishing_from_a_second_tab_shows_the_version_already_published(client, version):
+def test_publishing_from_a_second_tab_shows_the_version_already_published(client, version, today):
     login(client, PUBLISHERS)
     draft = submitted_draft(version.procedure)
     url = reverse("procedures:publish", args=[draft.pk])
     form = {
         "change_summary": "收费说明更正",
-        "effective_from": TODAY.isoformat(),
+        "effective_from": today.isoformat(),
         "change_kind": "editorial",
     }
     client.post(url, form)

@@ -2,14 +2,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from procedures import publishing
 from procedures.roles import WINDOW_STAFF
 from tests.factories import make_category, make_draft, make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 INTERNAL = "内部：先查系统"
 
 
@@ -51,11 +49,11 @@ def test_staff_call_mode_puts_materials_first(client):
     assert html.index("申请材料") < html.index("适用对象、受理条件")
 
 
-def test_a_future_version_is_announced_not_shown(client):
-    first = make_published(effective_from=TODAY - datetime.timedelta(days=10))
+def test_a_future_version_is_announced_not_shown(client, today):
+    first = make_published(effective_from=today - datetime.timedelta(days=10))
     future = publish_change(
         first,
-        effective_from=TODAY + datetime.timedelta(days=20),
+        effective_from=today + datetime.timedelta(days=20),
         change_summary="改为电子证照核验",
         fee="新收费标准",
     )
@@ -65,23 +63,23 @@ def test_a_future_version_is_announced_not_shown(client):
     assert future.get_absolute_url() in html
 
 
-def test_an_old_version_is_marked_as_no_longer_in_force(client):
-    first = make_published(effective_from=TODAY - datetime.timedelta(days=10))
-    publish_change(first, effective_from=TODAY)
+def test_an_old_version_is_marked_as_no_longer_in_force(client, today):
+    first = make_published(effective_from=today - datetime.timedelta(days=10))
+    publish_change(first, effective_from=today)
     html = client.get(first.get_absolute_url()).content.decode()
     assert "已不再施行" in html
 
 
-def test_history_lists_every_published_version(client):
-    first = make_published(effective_from=TODAY - datetime.timedelta(days=10))
-    publish_change(first, effective_from=TODAY, change_summary="结婚证改为电子核验")
+def test_history_lists_every_published_version(client, today):
+    first = make_published(effective_from=today - datetime.timedelta(days=10))
+    publish_change(first, effective_from=today, change_summary="结婚证改为电子核验")
     publishing.create_draft(first.procedure, by=None)
     response = client.get(reverse("procedures:history", args=[first.procedure.slug]))
     assert [v.number for v in response.context["versions"]] == [2, 1]
     assert "结婚证改为电子核验" in response.content.decode()
 
 
-def test_diff_names_a_removed_material(client):
+def test_diff_names_a_removed_material(client, today):
     first = make_published()
     draft = publishing.create_draft(first.procedure, by=None)
     materials = [{"name": m.name, "form": m.form} for m in first.materials.all()][1:]
@@ -89,7 +87,7 @@ def test_diff_names_a_removed_material(client):
         draft, content={}, parts={"materials": materials}, expected_revision=draft.revision, by=None
     )
     publishing.publish_version(
-        draft, by=None, change_summary="身份证改为电子核验", effective_from=TODAY
+        draft, by=None, change_summary="身份证改为电子核验", effective_from=today
     )
     url = reverse("procedures:diff", args=[first.procedure.slug, 1, 2])
     response = client.get(url)
@@ -98,9 +96,9 @@ def test_diff_names_a_removed_material(client):
     assert not response.context["diff"].materials.is_empty
 
 
-def test_compare_form_redirects_older_first(client):
+def test_compare_form_redirects_older_first(client, today):
     first = make_published()
-    publish_change(first, effective_from=TODAY)
+    publish_change(first, effective_from=today)
     url = reverse("procedures:compare", args=[first.procedure.slug])
     response = client.get(url, {"a": 2, "b": 1})
     assert response.url == reverse("procedures:diff", args=[first.procedure.slug, 1, 2])

@@ -10,12 +10,11 @@ from tests.factories import make_draft, make_published, make_user, publish_chang
 
 pytestmark = pytest.mark.django_db
 Status = ProcedureVersion.Status
-TODAY = timezone.localdate()
 
 
-def test_publishing_numbers_versions_in_order_and_supersedes_the_previous():
+def test_publishing_numbers_versions_in_order_and_supersedes_the_previous(today):
     first = make_published()
-    second = publish_change(first, effective_from=TODAY, fee="10 元")
+    second = publish_change(first, effective_from=today, fee="10 元")
     first.refresh_from_db()
     second.procedure.refresh_from_db()
     assert (first.number, first.status) == (1, Status.SUPERSEDED)
@@ -40,11 +39,11 @@ def test_publishing_needs_a_change_summary_and_an_effective_date():
     assert draft.status == Status.DRAFT
 
 
-def test_publishing_a_version_twice_is_refused():
+def test_publishing_a_version_twice_is_refused(today):
     version = make_published()
     with pytest.raises(NotADraft):
         publishing.publish_version(
-            version, by=None, change_summary="再发一次", effective_from=TODAY
+            version, by=None, change_summary="再发一次", effective_from=today
         )
 
 
@@ -116,30 +115,30 @@ def test_discarding_a_draft_leaves_the_record():
         publishing.discard_draft(version, by=None)
 
 
-def test_a_future_version_is_on_record_but_not_in_force():
-    first = make_published(effective_from=TODAY - datetime.timedelta(days=30))
-    future = publish_change(first, effective_from=TODAY + datetime.timedelta(days=40))
+def test_a_future_version_is_on_record_but_not_in_force(today):
+    first = make_published(effective_from=today - datetime.timedelta(days=30))
+    future = publish_change(first, effective_from=today + datetime.timedelta(days=40))
     procedure = Procedure.objects.get(pk=first.procedure_id)
     assert procedure.latest_version == future
     assert procedure.current_version() == first
     assert procedure.upcoming_version() == future
-    assert procedure.current_version(on=TODAY + datetime.timedelta(days=40)) == future
-    assert procedure.upcoming_version(on=TODAY + datetime.timedelta(days=40)) is None
+    assert procedure.current_version(on=today + datetime.timedelta(days=40)) == future
+    assert procedure.upcoming_version(on=today + datetime.timedelta(days=40)) is None
 
 
-def test_in_force_version_is_derived_for_lists_too():
-    first = make_published(effective_from=TODAY - datetime.timedelta(days=30))
-    publish_change(first, effective_from=TODAY + datetime.timedelta(days=1))
+def test_in_force_version_is_derived_for_lists_too(today):
+    first = make_published(effective_from=today - datetime.timedelta(days=30))
+    publish_change(first, effective_from=today + datetime.timedelta(days=1))
     listed = Procedure.objects.public().get()
     assert listed.current_version_id == first.pk
-    tomorrow = Procedure.objects.public(on=TODAY + datetime.timedelta(days=1)).get()
+    tomorrow = Procedure.objects.public(on=today + datetime.timedelta(days=1)).get()
     assert tomorrow.current_version_id != first.pk
 
 
-def test_a_procedure_with_only_a_future_version_is_not_public_yet():
-    make_published(effective_from=TODAY + datetime.timedelta(days=3))
+def test_a_procedure_with_only_a_future_version_is_not_public_yet(today):
+    make_published(effective_from=today + datetime.timedelta(days=3))
     assert not Procedure.objects.public().exists()
-    assert Procedure.objects.public(on=TODAY + datetime.timedelta(days=3)).exists()
+    assert Procedure.objects.public(on=today + datetime.timedelta(days=3)).exists()
 
 
 def test_a_retired_procedure_is_not_public_and_keeps_its_versions():

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from procedures import publishing, reviews
 from procedures.models import ProcedureVersion
@@ -12,7 +11,6 @@ from tests.factories import make_draft, make_published, make_user
 from tests.procedures.test_editing import admin_post_data, draft_admin_url
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -114,13 +112,13 @@ def test_the_review_page_tells_a_reviewer_they_wrote_the_draft(client, reviewer)
     assert 'value="确认发布" disabled' in response.content.decode()
 
 
-def test_publishing_a_draft_not_submitted_is_refused_with_a_message(client, reviewer, draft):
+def test_publishing_a_draft_not_submitted_is_refused_with_a_message(client, reviewer, draft, today):
     client.force_login(reviewer)
     response = client.post(
         reverse("procedures:publish", args=[draft.pk]),
         {
             "change_summary": "收费说明更正",
-            "effective_from": TODAY.isoformat(),
+            "effective_from": today.isoformat(),
             "change_kind": "editorial",
         },
     )
@@ -138,12 +136,14 @@ def test_saving_a_submitted_draft_in_the_admin_warns_it_left_review(client, edit
     assert ProcedureVersion.objects.get(pk=draft.pk).review_state == "editing"
 
 
-def test_publishing_a_second_version_asks_whether_staff_must_reread_it(client, reviewer, draft):
+def test_publishing_a_second_version_asks_whether_staff_must_reread_it(
+    client, reviewer, draft, today
+):
     version = draft.procedure.latest_version
     reviews.submit_for_review(draft, by=draft.created_by, change_summary="错别字更正")
     client.force_login(reviewer)
     url = reverse("procedures:publish", args=[draft.pk])
-    form = {"change_summary": "错别字更正", "effective_from": TODAY.isoformat()}
+    form = {"change_summary": "错别字更正", "effective_from": today.isoformat()}
     refused = client.post(url, form)
     assert "请选择这次修改是实质变更还是文字修订。" in refused.content.decode()
     assert ProcedureVersion.objects.get(pk=draft.pk).is_draft
@@ -154,11 +154,11 @@ def test_publishing_a_second_version_asks_whether_staff_must_reread_it(client, r
     assert "文字修订" in history.content.decode()
 
 
-def test_a_first_version_is_published_without_the_question(client, reviewer, editor):
+def test_a_first_version_is_published_without_the_question(client, reviewer, editor, today):
     draft = make_draft(by=editor)
     reviews.submit_for_review(draft, by=editor, change_summary="首次发布")
     client.force_login(reviewer)
     url = reverse("procedures:publish", args=[draft.pk])
     assert 'name="change_kind"' not in client.get(url).content.decode()
-    client.post(url, {"change_summary": "首次发布", "effective_from": TODAY.isoformat()})
+    client.post(url, {"change_summary": "首次发布", "effective_from": today.isoformat()})
     assert ProcedureVersion.objects.get(pk=draft.pk).change_kind == "substantive"

@@ -12,7 +12,6 @@ from tests.factories import make_draft, make_published, make_user, publish_chang
 
 pytestmark = pytest.mark.django_db
 Review = ProcedureVersion.Review
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -39,8 +38,8 @@ def submitted(draft, by, summary="咨询电话更新"):
     return reviews.submit_for_review(draft, by=by, change_summary=summary)
 
 
-def test_submitting_records_the_summary_who_and_when(draft, editor):
-    proposed = TODAY + datetime.timedelta(days=10)
+def test_submitting_records_the_summary_who_and_when(draft, editor, today):
+    proposed = today + datetime.timedelta(days=10)
     draft = reviews.submit_for_review(
         draft, by=editor, change_summary=" 咨询电话更新 ", effective_from=proposed
     )
@@ -99,7 +98,7 @@ def test_only_a_submitted_draft_can_be_sent_back(draft, reviewer):
         reviews.send_back(draft, by=reviewer, comment="请改")
 
 
-def test_a_returned_draft_is_resubmitted_and_published(draft, editor, reviewer):
+def test_a_returned_draft_is_resubmitted_and_published(draft, editor, reviewer, today):
     submitted(draft, editor)
     draft = reviews.send_back(draft, by=reviewer, comment="电话请写区号")
     draft = publishing.save_draft(
@@ -107,7 +106,7 @@ def test_a_returned_draft_is_resubmitted_and_published(draft, editor, reviewer):
     )
     assert draft.review_state == Review.RETURNED  # the comment stays in view until resubmitted
     submitted(draft, editor, "咨询电话更新（加区号）")
-    version = reviews.publish_reviewed(draft, by=reviewer, effective_from=TODAY)
+    version = reviews.publish_reviewed(draft, by=reviewer, effective_from=today)
     assert (version.number, version.published_by, version.phone) == (2, reviewer, "(021) 1234 5678")
     actions = list(
         AuditEvent.objects.filter(version=version)
@@ -135,33 +134,33 @@ def test_saving_a_submitted_draft_takes_it_out_of_review(draft, editor):
     assert "需要重新提交审核" in event.detail
 
 
-def test_nobody_publishes_a_draft_they_wrote(draft, editor):
+def test_nobody_publishes_a_draft_they_wrote(draft, editor, today):
     submitted(draft, editor)
     with pytest.raises(ReviewRefused, match="另一位"):
-        reviews.publish_reviewed(draft, by=editor, effective_from=TODAY)
+        reviews.publish_reviewed(draft, by=editor, effective_from=today)
     draft.refresh_from_db()
     assert draft.is_draft
 
 
-def test_a_reviewer_who_changed_the_draft_is_one_of_its_authors(draft, editor, reviewer):
+def test_a_reviewer_who_changed_the_draft_is_one_of_its_authors(draft, editor, reviewer, today):
     draft = publishing.save_draft(
         draft, content={"fee": "免费"}, expected_revision=draft.revision, by=reviewer
     )
     submitted(draft, editor)
     assert reviews.authors(draft) == {editor.pk, reviewer.pk}
     with pytest.raises(ReviewRefused, match="另一位"):
-        reviews.publish_reviewed(draft, by=reviewer, effective_from=TODAY)
+        reviews.publish_reviewed(draft, by=reviewer, effective_from=today)
 
 
-def test_a_draft_not_yet_submitted_cannot_be_published_by_a_reviewer(draft, reviewer):
+def test_a_draft_not_yet_submitted_cannot_be_published_by_a_reviewer(draft, reviewer, today):
     with pytest.raises(ReviewRefused, match="编辑中，还没有提交审核"):
-        reviews.publish_reviewed(draft, by=reviewer, effective_from=TODAY)
+        reviews.publish_reviewed(draft, by=reviewer, effective_from=today)
 
 
-def test_a_hall_with_one_administrator_may_allow_self_approval(draft, editor):
+def test_a_hall_with_one_administrator_may_allow_self_approval(draft, editor, today):
     ReviewRules.objects.create(pk=1, allow_self_approval=True)
     version = reviews.publish_reviewed(
-        draft, by=editor, change_summary="咨询电话更新", effective_from=TODAY
+        draft, by=editor, change_summary="咨询电话更新", effective_from=today
     )
     assert (version.number, version.published_by) == (2, editor)
 
@@ -189,10 +188,10 @@ def test_the_rules_an_administrator_added_are_read_whatever_their_id(draft, edit
     assert ReviewRules.load().allow_self_approval is True
 
 
-def test_the_reviewer_says_whether_a_change_is_substantive_or_editorial():
+def test_the_reviewer_says_whether_a_change_is_substantive_or_editorial(today):
     version = make_published()
-    fix = publish_change(version, effective_from=TODAY, change_kind="editorial")
-    rule = publish_change(fix, effective_from=TODAY, change_kind="substantive")
+    fix = publish_change(version, effective_from=today, change_kind="editorial")
+    rule = publish_change(fix, effective_from=today, change_kind="substantive")
     assert (version.change_kind, fix.change_kind, rule.change_kind) == (
         "substantive",
         "editorial",
@@ -200,9 +199,9 @@ def test_the_reviewer_says_whether_a_change_is_substantive_or_editorial():
     )
 
 
-def test_a_first_version_is_substantive_whatever_is_asked():
+def test_a_first_version_is_substantive_whatever_is_asked(today):
     draft = make_draft()
     first = publishing.publish_version(
-        draft, by=None, change_summary="首次发布", effective_from=TODAY, change_kind="editorial"
+        draft, by=None, change_summary="首次发布", effective_from=today, change_kind="editorial"
     )
     assert first.change_kind == "substantive"

@@ -4,7 +4,6 @@ scheduled version is carried forward with the fix or withdrawn, never silently o
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from procedures import publishing
 from procedures.exceptions import PublishRefused, ScheduledVersionPending
@@ -13,22 +12,25 @@ from procedures.timeline import standing
 from tests.factories import make_published, make_user, publish_change
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-NEXT_YEAR = TODAY + datetime.timedelta(days=30)
 Status = ProcedureVersion.Status
 
 
 @pytest.fixture
-def scheduled():
+def next_year(today):
+    return today + datetime.timedelta(days=30)
+
+
+@pytest.fixture
+def scheduled(today, next_year):
     """Version 1 in force with phone 021-1111; version 2 scheduled, dropping a material."""
-    current = make_published("劳动手册", phone="021-1111", effective_from=TODAY.replace(day=1))
+    current = make_published("劳动手册", phone="021-1111", effective_from=today.replace(day=1))
     rows = [{"name": "居民身份证"}, {"name": "户口簿"}]
     draft = publishing.create_draft(current.procedure, by=None)
     draft = publishing.save_draft(
         draft, content={}, parts={"materials": rows}, expected_revision=draft.revision, by=None
     )
     return publishing.publish_version(
-        draft, by=None, change_summary="不再收授权委托书", effective_from=NEXT_YEAR
+        draft, by=None, change_summary="不再收授权委托书", effective_from=next_year
     )
 
 
@@ -50,29 +52,33 @@ def test_a_draft_can_start_from_the_scheduled_version_when_asked(scheduled):
     assert (draft.based_on, draft.materials.count()) == (scheduled, 2)
 
 
-def test_a_fix_that_would_overtake_a_scheduled_version_must_say_what_becomes_of_it(scheduled):
+def test_a_fix_that_would_overtake_a_scheduled_version_must_say_what_becomes_of_it(
+    scheduled, today
+):
     fix = phone_fix(scheduled.procedure)
     with pytest.raises(ScheduledVersionPending, match="第 2 版将永远不能施行"):
-        publishing.publish_version(fix, by=None, change_summary="电话更正", effective_from=TODAY)
+        publishing.publish_version(fix, by=None, change_summary="电话更正", effective_from=today)
     assert ProcedureVersion.objects.get(pk=fix.pk).is_draft
 
 
-def test_withdrawing_needs_a_reason(scheduled):
+def test_withdrawing_needs_a_reason(scheduled, today):
     fix = phone_fix(scheduled.procedure)
     with pytest.raises(PublishRefused, match="写明原因"):
         publishing.publish_version(
-            fix, by=None, change_summary="电话更正", effective_from=TODAY, scheduled="withdraw"
+            fix, by=None, change_summary="电话更正", effective_from=today, scheduled="withdraw"
         )
 
 
-def test_withdrawing_keeps_the_scheduled_version_on_record_as_withdrawn(scheduled):
+def test_withdrawing_keeps_the_scheduled_version_on_record_as_withdrawn(
+    scheduled, today, next_year
+):
     chief = make_user("chief")
     fix = phone_fix(scheduled.procedure)
     publishing.publish_version(
         fix,
         by=chief,
         change_summary="电话更正",
-        effective_from=TODAY,
+        effective_from=today,
         scheduled="withdraw",
         withdraw_reason="政策暂缓执行",
     )
@@ -84,15 +90,15 @@ def test_withdrawing_keeps_the_scheduled_version_on_record_as_withdrawn(schedule
     )
     procedure = scheduled.procedure
     assert procedure.upcoming_version() is None
-    assert procedure.current_version(NEXT_YEAR).phone == "021-2222"  # never the withdrawn one
+    assert procedure.current_version(next_year).phone == "021-2222"  # never the withdrawn one
     assert standing(scheduled).notice().startswith("已撤回")
     assert AuditEvent.objects.filter(action="withdrawn", user=chief).exists()
 
 
-def test_carrying_makes_a_draft_of_the_scheduled_version_with_the_fix(scheduled):
+def test_carrying_makes_a_draft_of_the_scheduled_version_with_the_fix(scheduled, today, next_year):
     fix = phone_fix(scheduled.procedure)
     published = publishing.publish_version(
-        fix, by=None, change_summary="电话更正", effective_from=TODAY, scheduled="carry"
+        fix, by=None, change_summary="电话更正", effective_from=today, scheduled="carry"
     )
     procedure = scheduled.procedure
     assert procedure.current_version().phone == "021-2222"  # the fix is in force today
@@ -100,38 +106,38 @@ def test_carrying_makes_a_draft_of_the_scheduled_version_with_the_fix(scheduled)
     assert carried.based_on == ProcedureVersion.objects.get(pk=scheduled.pk)
     assert carried.phone == "021-2222"  # the fix
     assert [m.name for m in carried.materials.all()] == ["居民身份证", "户口簿"]  # the change
-    assert carried.effective_from == NEXT_YEAR
+    assert carried.effective_from == next_year
     assert f"带入第 {published.number} 版的更正" in carried.change_summary
     final = publishing.publish_version(carried, by=None)
-    assert procedure.current_version(NEXT_YEAR) == final
+    assert procedure.current_version(next_year) == final
 
 
-def test_a_list_changed_by_both_keeps_the_scheduled_wording_and_asks_to_check(scheduled):
+def test_a_list_changed_by_both_keeps_the_scheduled_wording_and_asks_to_check(scheduled, today):
     draft = publishing.create_draft(scheduled.procedure, by=None)
     rows = [{"name": "居民身份证", "copies": 2}, {"name": "户口簿"}, {"name": "授权委托书"}]
     draft = publishing.save_draft(
         draft, content={}, parts={"materials": rows}, expected_revision=draft.revision, by=None
     )
     publishing.publish_version(
-        draft, by=None, change_summary="份数更正", effective_from=TODAY, scheduled="carry"
+        draft, by=None, change_summary="份数更正", effective_from=today, scheduled="carry"
     )
     carried = scheduled.procedure.draft()
     assert [m.name for m in carried.materials.all()] == ["居民身份证", "户口簿"]
     assert "请核对申请材料" in carried.change_summary
 
 
-def test_amending_the_scheduled_version_itself_needs_no_decision(scheduled):
+def test_amending_the_scheduled_version_itself_needs_no_decision(scheduled, next_year):
     draft = publishing.create_draft(scheduled.procedure, by=None, from_version=scheduled)
     draft = publishing.save_draft(
         draft, content={"fee": "免费"}, expected_revision=draft.revision, by=None
     )
     amended = publishing.publish_version(
-        draft, by=None, change_summary="补充收费说明", effective_from=NEXT_YEAR
+        draft, by=None, change_summary="补充收费说明", effective_from=next_year
     )
     assert scheduled.procedure.upcoming_version() == amended
 
 
-def test_a_fix_dated_after_the_scheduled_version_needs_no_decision(scheduled):
-    later = publish_change(scheduled, effective_from=NEXT_YEAR + datetime.timedelta(days=1))
+def test_a_fix_dated_after_the_scheduled_version_needs_no_decision(scheduled, next_year):
+    later = publish_change(scheduled, effective_from=next_year + datetime.timedelta(days=1))
     assert later.number == 3
-    assert scheduled.procedure.current_version(NEXT_YEAR) == scheduled
+    assert scheduled.procedure.current_version(next_year) == scheduled

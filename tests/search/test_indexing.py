@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from procedures import publishing
 from search import indexing
@@ -13,25 +12,24 @@ from tests.factories import make_draft, make_published, publish_change
 from tests.search.conftest import slugs
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
-def test_windows_run_until_a_later_version_takes_effect():
+def test_windows_run_until_a_later_version_takes_effect(today):
     windows = indexing.in_force_windows(
-        [(1, 1, TODAY - 9 * DAY), (2, 2, TODAY + 5 * DAY)], today=TODAY
+        [(1, 1, today - 9 * DAY), (2, 2, today + 5 * DAY)], today=today
     )
-    assert windows == {1: (TODAY - 9 * DAY, TODAY + 5 * DAY), 2: (TODAY + 5 * DAY, None)}
+    assert windows == {1: (today - 9 * DAY, today + 5 * DAY), 2: (today + 5 * DAY, None)}
 
 
-def test_windows_leave_out_versions_no_longer_in_force():
-    windows = indexing.in_force_windows([(1, 1, TODAY - 9 * DAY), (2, 2, TODAY)], today=TODAY)
-    assert windows == {2: (TODAY, None)}
+def test_windows_leave_out_versions_no_longer_in_force(today):
+    windows = indexing.in_force_windows([(1, 1, today - 9 * DAY), (2, 2, today)], today=today)
+    assert windows == {2: (today, None)}
 
 
-def test_windows_leave_out_a_version_overtaken_before_it_started():
+def test_windows_leave_out_a_version_overtaken_before_it_started(today):
     windows = indexing.in_force_windows(
-        [(1, 1, TODAY - 9 * DAY), (2, 2, TODAY + 9 * DAY), (3, 3, TODAY + 2 * DAY)], today=TODAY
+        [(1, 1, today - 9 * DAY), (2, 2, today + 9 * DAY), (3, 3, today + 2 * DAY)], today=today
     )
     assert set(windows) == {1, 3}
 
@@ -46,19 +44,19 @@ def test_drafts_are_never_found():
     assert slugs("光荣证") == []
 
 
-def test_a_version_dated_in_the_future_is_found_from_its_date_on():
+def test_a_version_dated_in_the_future_is_found_from_its_date_on(today):
     first = make_published("失业登记", summary="到窗口排队")
-    publish_change(first, effective_from=TODAY + 3 * DAY, summary="在一网通办申请")
+    publish_change(first, effective_from=today + 3 * DAY, summary="在一网通办申请")
     assert slugs("一网通办") == []
-    assert slugs("一网通办", on=TODAY + 3 * DAY) == ["shi-ye-deng-ji"]
-    assert slugs("排队", on=TODAY + 3 * DAY) == []
+    assert slugs("一网通办", on=today + 3 * DAY) == ["shi-ye-deng-ji"]
+    assert slugs("排队", on=today + 3 * DAY) == []
     assert slugs("排队") == ["shi-ye-deng-ji"]
 
 
-def test_a_procedure_not_yet_in_force_is_not_found():
-    make_published("失业登记", effective_from=TODAY + DAY)
+def test_a_procedure_not_yet_in_force_is_not_found(today):
+    make_published("失业登记", effective_from=today + DAY)
     assert slugs("失业登记") == []
-    assert slugs("失业登记", on=TODAY + DAY) == ["shi-ye-deng-ji"]
+    assert slugs("失业登记", on=today + DAY) == ["shi-ye-deng-ji"]
 
 
 def test_a_retired_procedure_is_not_found():

@@ -38,7 +38,6 @@ from tests.procedures.test_editing import admin_post_data
 from tests.security.payloads import PAYLOADS
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 ALIAS = "危险事项"
 SHORT_LIMIT = 50  # 事项编码 and 条线名称
 
@@ -250,7 +249,7 @@ def hostile_library(payload: str) -> Library:
         v2,
         {"content": {"time_limit": "当场办结"}, "parts": None},
         change_summary=payload,
-        day=TODAY + datetime.timedelta(days=30),
+        day=timezone.localdate() + datetime.timedelta(days=30),
     )
     draft = publishing.create_draft(v1.procedure, by=None)
     texts = content(payload)

@@ -8,7 +8,6 @@ from procedures import publishing
 from procedures.models import ProcedureVersion
 from training.models import PathItem, ReadingPath, ReadReceipt
 
-TODAY = timezone.localdate()
 EDITORIAL = ProcedureVersion.ChangeKind.EDITORIAL
 SUBSTANTIVE = ProcedureVersion.ChangeKind.SUBSTANTIVE
 
@@ -17,12 +16,15 @@ def revise(
     version: ProcedureVersion,
     kind: str = SUBSTANTIVE,
     *,
-    effective_from: datetime.date = TODAY,
+    effective_from: datetime.date | None = None,
     change_summary: str = "政策调整",
     parts: dict | None = None,
     **content,
 ) -> ProcedureVersion:
-    """The next version of `version`'s procedure, published as `kind` (实质变更 / 文字修订)."""
+    """The next version of `version`'s procedure, published as `kind` (实质变更 / 文字修订),
+    in force from `effective_from` (today, when the call is made, by default)."""
+    if effective_from is None:
+        effective_from = timezone.localdate()
     draft = publishing.create_draft(version.procedure, by=None)
     if not content and parts is None:  # publishing refuses a version identical to the last
         content = {"summary": f"{draft.summary}（{change_summary}）"}

@@ -7,12 +7,11 @@ import pytest
 from procedures import publishing
 from procedures.models import ProcedureVersion
 from tests.factories import make_published, make_user
-from tests.training.factories import EDITORIAL, TODAY, receipt, revise
+from tests.training.factories import EDITORIAL, receipt, revise
 from training.models import Assignment, ReadingPath, ReadReceipt
 from training.receipts import Reading, ReceiptRefused, Status, confirm_reading, reading_of
 
 pytestmark = pytest.mark.django_db
-LAST_MONTH = TODAY - datetime.timedelta(days=30)
 
 
 @pytest.fixture
@@ -21,8 +20,9 @@ def clerk():
 
 
 @pytest.fixture
-def first():
-    return make_published("生育服务手册", effective_from=LAST_MONTH.replace(day=1))
+def first(today):
+    last_month = today - datetime.timedelta(days=30)
+    return make_published("生育服务手册", effective_from=last_month.replace(day=1))
 
 
 def test_a_procedure_never_confirmed_is_unread(clerk, first):
@@ -58,11 +58,11 @@ def test_one_substantive_version_among_editorial_ones_breaks_the_carry_over(cler
     assert reading_of(clerk, fourth).status == Status.CURRENT
 
 
-def test_a_withdrawn_version_is_skipped(clerk, first):
+def test_a_withdrawn_version_is_skipped(clerk, first, today):
     """Version 2 was scheduled (substantive) and withdrawn before it took effect: it never
     applied, so a receipt for version 1 still counts when version 3 is only editorial."""
     receipt(clerk, first)
-    revise(first, effective_from=TODAY + datetime.timedelta(days=30), change_summary="拟调整")
+    revise(first, effective_from=today + datetime.timedelta(days=30), change_summary="拟调整")
     draft = publishing.create_draft(first.procedure, by=None)
     draft = publishing.save_draft(
         draft, content={"phone": "021-2222"}, expected_revision=draft.revision, by=None
@@ -71,7 +71,7 @@ def test_a_withdrawn_version_is_skipped(clerk, first):
         draft,
         by=None,
         change_summary="电话更正",
-        effective_from=TODAY,
+        effective_from=today,
         scheduled="withdraw",
         withdraw_reason="政策暂缓",
         change_kind=EDITORIAL,
@@ -80,16 +80,16 @@ def test_a_withdrawn_version_is_skipped(clerk, first):
     assert reading_of(clerk, third).status == Status.CURRENT
 
 
-def test_a_version_scheduled_later_does_not_count_yet(clerk, first):
+def test_a_version_scheduled_later_does_not_count_yet(clerk, first, today):
     receipt(clerk, first)
-    revise(first, effective_from=TODAY + datetime.timedelta(days=10))
+    revise(first, effective_from=today + datetime.timedelta(days=10))
     assert reading_of(clerk, first).status == Status.CURRENT
 
 
-def test_a_past_due_date_turns_anything_but_current_into_overdue(clerk, first):
+def test_a_past_due_date_turns_anything_but_current_into_overdue(clerk, first, today):
     path = ReadingPath.objects.get(category=first.procedure.category)
-    late = Assignment(user=clerk, path=path, due_date=TODAY - datetime.timedelta(days=1))
-    in_time = Assignment(user=clerk, path=path, due_date=TODAY)
+    late = Assignment(user=clerk, path=path, due_date=today - datetime.timedelta(days=1))
+    in_time = Assignment(user=clerk, path=path, due_date=today)
     assert reading_of(clerk, first).on(late) == Status.OVERDUE
     assert reading_of(clerk, first).on(in_time) == Status.UNREAD
     receipt(clerk, first)
@@ -115,8 +115,8 @@ def test_confirming_a_version_no_longer_in_force_is_refused_in_words(clerk, firs
     assert not ReadReceipt.objects.exists()
 
 
-def test_confirming_a_draft_or_a_scheduled_version_is_refused(clerk, first):
-    later = revise(first, effective_from=TODAY + datetime.timedelta(days=10))
+def test_confirming_a_draft_or_a_scheduled_version_is_refused(clerk, first, today):
+    later = revise(first, effective_from=today + datetime.timedelta(days=10))
     draft = publishing.create_draft(first.procedure, by=None)
     for version in (later, draft):
         with pytest.raises(ReceiptRefused):

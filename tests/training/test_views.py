@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from procedures.roles import EDITORS, PUBLISHERS
 from tests.factories import make_user
-from tests.training.factories import TODAY, custom_path, receipt, revise
+from tests.training.factories import custom_path, receipt, revise
 from training.models import Assignment, ReadingPath, ReadReceipt
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +86,9 @@ def test_the_path_page_shows_progress_as_read_over_total(client, clerk, births, 
     assert f"?path={path.pk}" in page
 
 
-def test_home_lists_assigned_paths_first(client, clerk, births, path):
+def test_home_lists_assigned_paths_first(client, clerk, births, path, today):
     other = custom_path("综窗新人第一周", births[1].procedure)
-    Assignment.objects.create(user=clerk, path=other, due_date=TODAY)
+    Assignment.objects.create(user=clerk, path=other, due_date=today)
     client.force_login(clerk)
     page = client.get(reverse("training:home")).content.decode()
     assert page.index("综窗新人第一周") < page.index("计划生育条线")
@@ -143,9 +143,9 @@ def test_a_draft_cannot_be_confirmed(client, clerk, births):
     assert not ReadReceipt.objects.exists()
 
 
-def test_a_trainer_assigns_a_path_with_a_due_date(client, trainer, clerk, path):
+def test_a_trainer_assigns_a_path_with_a_due_date(client, trainer, clerk, path, today):
     client.force_login(trainer)
-    due = TODAY + datetime.timedelta(days=7)
+    due = today + datetime.timedelta(days=7)
     response = client.post(
         reverse("training:assign", args=[path.pk]), {"users": [clerk.pk], "due_date": due}
     )
@@ -172,8 +172,10 @@ def test_a_trainer_removes_an_assignment_and_an_unknown_one_is_a_404(client, tra
     assert client.post(reverse("training:unassign", args=[assignment.pk])).status_code == 404
 
 
-def test_the_matrix_shows_each_clerk_against_each_procedure(client, trainer, clerk, births, path):
-    Assignment.objects.create(user=clerk, path=path, due_date=TODAY - datetime.timedelta(days=1))
+def test_the_matrix_shows_each_clerk_against_each_procedure(
+    client, trainer, clerk, births, path, today
+):
+    Assignment.objects.create(user=clerk, path=path, due_date=today - datetime.timedelta(days=1))
     receipt(clerk, births[0])
     client.force_login(trainer)
     page = client.get(reverse("training:matrix", args=[path.pk])).content.decode()
