@@ -1,12 +1,15 @@
 """The question bank writes itself: questions from the version in force of each public procedure.
 
 Each generator reads one procedure's structured content (materials, steps, aliases) and its
-siblings in the same 条线 (for wrong options), and returns specs keyed by the field they ask
-about (`material:<kind id>:form`). `refresh_procedures` compares them with the live questions:
-the same key and content keep their row; a changed answer retires the question on a substantive
-version (its cards start again) and is updated in place on an editorial one (cards kept); a key
-no longer generated retires its question. Wrong options are drawn with a random generator
-seeded by procedure and key, so that the same library always gives the same questions.
+siblings (for wrong options): at most `MAX_SIBLINGS` public procedures of the same 条线, its
+neighbours in the 条线's order, so that regenerating a procedure costs the same in a 条线 of five
+procedures or of a thousand. Only 事项 (`kind="item"`) have questions: families and bundles
+list member procedures, not materials and steps. The generators return specs keyed by the field
+they ask about (`material:<kind id>:form`). `refresh_procedures` compares them with the live
+questions: the same key and content keep their row; a changed answer retires the question on a
+substantive version (its cards start again) and is updated in place on an editorial one (cards
+kept); a key no longer generated retires its question. Wrong options are drawn with a random
+generator seeded by procedure and key, so that the same library always gives the same questions.
 """
 
 import dataclasses
@@ -18,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from practice.models import LETTERS, BankSource, Question
@@ -28,6 +32,9 @@ EDITORIAL = "editorial"
 MAX_OPTIONS = 4
 # A single-choice question needs this many wrong options to be worth asking.
 MIN_WRONG = 2
+# Wrong options come from this many siblings at most: the procedure's neighbours in its 条线.
+MAX_SIBLINGS = 30
+ITEM = "item"  # Procedure.Kind.ITEM: the only kind with materials and steps of its own
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,13 +82,31 @@ def refresh_changed(procedure_ids: list[int]) -> None:
 
 
 def refresh_procedures(procedure_ids: Iterable[int]) -> Counter[str]:
-    """Regenerate the questions of these procedures; returns their questions per generator."""
+    """Regenerate the questions of these procedures; returns their questions per generator.
+
+    Loads these procedures and their siblings only: the work grows with the batch, not with
+    the size of their 条线."""
     procedures = list(Procedure.objects.filter(pk__in=set(procedure_ids)))
-    library = load_subjects({procedure.category_id for procedure in procedures})
+    rosters = load_rosters({procedure.category_id for procedure in procedures})
+    in_force = {pk: version for roster in rosters.values() for pk, version in roster.items()}
+    orders = {category_id: list(roster) for category_id, roster in rosters.items()}
+    places = {pk: index for order in orders.values() for index, pk in enumerate(order)}
+    windows = {
+        procedure.pk: sibling_ids(orders[procedure.category_id], places[procedure.pk])
+        for procedure in procedures
+        if procedure.pk in places
+    }
+    loaded = {pk for window in windows.values() for pk in window} | set(windows)
+    subjects = load_subject_rows(
+        {pk: in_force[pk] for pk in loaded},
+        known={procedure.pk: procedure for procedure in procedures},
+    )
     counts: Counter[str] = Counter()
     with transaction.atomic():
         for procedure in procedures:
-            counts.update(refresh_one(procedure, library))
+            subject = subjects.get(procedure.pk)
+            siblings = [subjects[pk] for pk in windows.get(procedure.pk, ())]
+            counts.update(refresh_one(procedure, subject, siblings))
     return counts
 
 
@@ -93,9 +118,8 @@ def refresh_stale() -> list[int]:
     """Regenerate procedures whose version in force is not the one their questions came from
     (a scheduled version took effect, a procedure was retired); returns their ids."""
     # django-stubs cannot see the annotation public() adds.
-    public = dict(
-        Procedure.objects.public().values_list("pk", "current_version_id")  # type: ignore[misc]
-    )
+    items = Procedure.objects.public().filter(kind=ITEM)
+    public = dict(items.values_list("pk", "current_version_id"))  # type: ignore[misc]
     built = dict(BankSource.objects.values_list("procedure_id", "version_id"))
     stale = [pk for pk, version_id in public.items() if built.get(pk) != version_id]
     stale += [pk for pk, version_id in built.items() if version_id and pk not in public]
@@ -104,30 +128,90 @@ def refresh_stale() -> list[int]:
     return stale
 
 
-def load_subjects(category_ids: set[int]) -> dict[int, list[Subject]]:
-    """The public procedures of these 条线 with their versions in force, by 条线."""
-    procedures = list(Procedure.objects.public().filter(category_id__in=category_ids))
-    versions = ProcedureVersion.objects.filter(
-        pk__in=[procedure.current_version_id for procedure in procedures]
-    ).prefetch_related("materials", "steps")
-    by_id = {version.pk: version for version in versions}
-    library: dict[int, list[Subject]] = {pk: [] for pk in category_ids}
-    for procedure in procedures:
-        version = by_id[procedure.current_version_id]  # type: ignore[index]
-        library[procedure.category_id].append(
-            Subject(procedure, version, tuple(version.materials.all()), tuple(version.steps.all()))
+def load_rosters(category_ids: set[int]) -> dict[int, dict[int, int]]:
+    """The public 事项 of these 条线 in their order, as {category: {procedure: version in force}}.
+
+    Ids only: one light query, whatever the size of the 条线."""
+    rows = (
+        Procedure.objects.public()
+        .filter(category_id__in=category_ids, kind=ITEM)
+        .order_by("category_id", "position", "slug", "pk")
+        .values_list("pk", "category_id", "current_version_id")  # type: ignore[misc]
+    )
+    rosters: dict[int, dict[int, int]] = {pk: {} for pk in category_ids}
+    for pk, category_id, version_id in rows:
+        rosters[category_id][pk] = version_id
+    return rosters
+
+
+def sibling_ids(order: list[int], index: int) -> list[int]:
+    """The `MAX_SIBLINGS` procedures nearest `order[index]` in its 条线's order: a window around
+    it, shifted inward at either end of the 条线; every other one in a smaller 条线."""
+    start = min(max(0, index - MAX_SIBLINGS // 2), max(0, len(order) - MAX_SIBLINGS - 1))
+    window = order[start : start + MAX_SIBLINGS + 1]
+    return [pk for pk in window if pk != order[index]]
+
+
+def load_subject_rows(
+    versions: dict[int, int], *, known: dict[int, Procedure] | None = None
+) -> dict[int, Subject]:
+    """Subjects for {procedure: version in force}, by procedure: the fields the generators
+    read, and no more. Procedures in `known` are not fetched again."""
+    known = known or {}
+    procedures = dict(known)
+    missing = [pk for pk in versions if pk not in procedures]
+    procedures.update(
+        Procedure.objects.filter(pk__in=missing).only("pk", "category_id", "aliases").in_bulk()
+    )
+    rows = ProcedureVersion.objects.filter(pk__in=list(versions.values())).only(
+        "pk", "procedure_id", "number", "title", "change_kind"
+    )
+    rows = rows.prefetch_related(
+        Prefetch(
+            "materials",
+            Material.objects.only(
+                "pk",
+                "version_id",
+                "position",
+                "kind_id",
+                "name",
+                "form",
+                "copies",
+                "required",
+                "condition",
+            ),
+        ),
+        Prefetch("steps", Step.objects.only("pk", "version_id", "position", "title")),
+    )
+    return {
+        version.procedure_id: Subject(
+            procedures[version.procedure_id],
+            version,
+            tuple(version.materials.all()),
+            tuple(version.steps.all()),
         )
-    return library
+        for version in rows
+    }
 
 
-def refresh_one(procedure: Procedure, library: dict[int, list[Subject]]) -> Counter[str]:
-    family = library.get(procedure.category_id, [])
-    subject = next((s for s in family if s.procedure.pk == procedure.pk), None)
+def load_subjects(category_ids: set[int]) -> dict[int, list[Subject]]:
+    """Every public 事项 of these 条线 with its version in force, by 条线, in the 条线's order."""
+    rosters = load_rosters(category_ids)
+    subjects = load_subject_rows(
+        {pk: version for roster in rosters.values() for pk, version in roster.items()}
+    )
+    return {category_id: [subjects[pk] for pk in roster] for category_id, roster in rosters.items()}
+
+
+def refresh_one(
+    procedure: Procedure, subject: Subject | None, siblings: list[Subject]
+) -> Counter[str]:
+    """Make this procedure's generated questions those of `subject` (none when it is not a
+    public 事项: retired, not yet in force, a family or a bundle)."""
     if subject is None:
         specs: list[Spec] = []
         version = None
     else:
-        siblings = [s for s in family if s.procedure.pk != procedure.pk]
         specs = [spec for generate in GENERATORS.values() for spec in generate(subject, siblings)]
         version = subject.version
     apply_specs(procedure, version, specs, editorial=is_editorial(version))

@@ -237,3 +237,37 @@ def test_a_new_sibling_becomes_a_wrong_option_once_the_stale_are_refreshed(libra
 
     assert set(question_bank.refresh_stale()) == set(others.values_list("pk", flat=True))
     assert "再生育审批" in live(library.procedure, "alias:准生证").options
+
+
+def test_families_and_bundles_have_no_questions_and_are_no_wrong_option(library):
+    family = library.procedure.category
+    bundle = make_published(
+        "生育一件事",
+        category=family,
+        kind="bundle",
+        aliases=["生孩子要办哪些"],
+        members=[
+            {"target": library.procedure},
+            {"target": Procedure.objects.get(versions__title="独生子女父母光荣证")},
+        ],
+    )
+    question_bank.refresh_stale()
+
+    assert not Question.objects.filter(procedure=bundle.procedure).exists()
+    assert not BankSource.objects.filter(procedure=bundle.procedure).exists()
+    assert "生育一件事" not in live(library.procedure, "alias:准生证").options
+    assert question_bank.refresh_stale() == []  # nothing to build for it, every time
+
+
+def test_wrong_options_come_from_the_nearest_siblings_only(db, monkeypatch):
+    monkeypatch.setattr(question_bank, "MAX_SIBLINGS", 2)
+    family = make_category("社会保障")
+    for title in ("甲事项", "乙事项", "丙事项", "丁事项", "戊事项"):  # in this order in 条线
+        make_published(title, category=family, aliases=[f"{title}俗称"])
+    first = Procedure.objects.get(versions__title="甲事项")
+    middle = Procedure.objects.get(versions__title="丙事项")
+
+    question_bank.refresh_all()
+
+    assert set(live(first, "alias:甲事项俗称").options) == {"甲事项", "乙事项", "丙事项"}
+    assert set(live(middle, "alias:丙事项俗称").options) == {"乙事项", "丙事项", "丁事项"}
