@@ -409,7 +409,7 @@ def run_case(flow: Flow, case: FlowCase, resolve: Resolver | None = None) -> lis
         failures.append(f"{name}应指向「{wanted}」，实际是：{got}。")
     if flow.kind == "item" or case.materials:
         expected = list(dict.fromkeys(case.materials))
-        missing = [m for m in expected if m not in result.needed]
+        missing = [m for m in expected if m not in result.needed and m not in result.undecided]
         extra = [m for m in result.needed if m not in expected]
         if missing:
             failures.append(f"{name}缺少应提交的材料：{'、'.join(missing)}。")

@@ -142,7 +142,7 @@ def test_accepting_an_unsigned_backup_is_warned_about(
         )
 
     assert err.getvalue().startswith("警告：这个备份没有签名")
-    assert "事项 3，版本 7" in out.getvalue()
+    assert "事项 5，版本 9" in out.getvalue()
     assert snapshot(library) == before
 
 
