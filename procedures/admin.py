@@ -3,23 +3,28 @@ published and discarded only through `procedures.publishing`."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet
-from django.forms import BaseInlineFormSet, Form, ModelForm
+from django.db.models import Count, ForeignKey, OuterRef, Q, QuerySet, Subquery
+from django.forms import BaseInlineFormSet, Form, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from procedures import publishing
+from procedures import bundles, flow_diagram, flows, publishing
 from procedures.exceptions import ProcedureError
 from procedures.forms import (
+    CaseForm,
     DraftForm,
     FAQForm,
     MaterialForm,
     MaterialKindForm,
+    MemberForm,
     ProcedureForm,
+    QuestionForm,
     StepForm,
 )
 from procedures.models import (
@@ -27,10 +32,13 @@ from procedures.models import (
     PARTS,
     AuditEvent,
     Category,
+    FlowCase,
     Material,
     MaterialKind,
+    Member,
     Procedure,
     ProcedureVersion,
+    Question,
     ReviewRules,
     Step,
 )
@@ -114,13 +122,24 @@ class ProcedureAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         if request.user.has_perm(PUBLISH):
-            return ["slug"]
+            return ["slug", "kind"]
         # Not versioned, so public the moment they are saved: changed only by those who publish.
-        return ["slug", "code", "category", "position", "aliases"]
+        return ["slug", "kind", "code", "category", "position", "aliases"]
 
     def get_fields(self, request: HttpRequest, obj: Procedure | None = None) -> _FieldGroups:
-        fields: _FieldGroups = ["slug", "title", "code", "category", "position", "aliases"]
+        fields: _FieldGroups = ["slug", "title", "kind", "code", "category", "position", "aliases"]
         return [f for f in fields if f != "title"] if obj else fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Procedure], search_term: str
+    ) -> tuple[QuerySet[Procedure], bool]:
+        """A family or bundle includes items only: its member picker offers nothing else."""
+        if (request.GET.get("model_name"), request.GET.get("field_name")) == ("member", "target"):
+            # GROUP BY (the draft count) drops Meta.ordering: the picker's pages need it back.
+            queryset = queryset.filter(kind=Procedure.Kind.ITEM).order_by(
+                "category__position", "position", "slug"
+            )
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="事项名称")
     def title(self, procedure: Procedure) -> str:
@@ -154,6 +173,7 @@ class ProcedureAdmin(admin.ModelAdmin):
             title=data["title"],
             code=data["code"],
             aliases=data["aliases"],
+            kind=data["kind"],
             by=request.user,
         )
         obj.pk = draft.procedure_id
@@ -209,12 +229,41 @@ class PartInline(admin.StackedInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class MaterialInline(PartInline):
+class WordsInline(PartInline):
+    """A part with JSON fields: on a version on record they are shown in words, not as JSON."""
+
+    in_words: dict[str, str] = {}  # field → the method showing it in words
+
+    def get_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> _FieldGroups:
+        fields = super().get_fields(request, obj)
+        if self._editable(obj):
+            return fields
+        return [self.in_words.get(f, f) if isinstance(f, str) else f for f in fields]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> list[str] | tuple[str, ...]:
+        return [*super().get_readonly_fields(request, obj), *self.in_words.values()]
+
+    @admin.display(description="情形条件")
+    def when_in_words(self, row: Material | Member) -> str:
+        return flows.describe(flows.condition_from_data(row.when)) or "无条件"
+
+
+class MaterialInline(WordsInline):
     model = Material
     form = MaterialForm
     # The position field is hidden (rows are dragged): it must stand on a line of its own.
-    fields = ["position", ("kind", "name"), ("form", "copies", "required"), "condition", "note"]
+    fields = [
+        "position",
+        ("kind", "name"),
+        ("form", "copies", "required"),
+        "condition",
+        "when",
+        "note",
+    ]
     autocomplete_fields = ["kind"]
+    in_words = {"when": "when_in_words"}
 
 
 class StepInline(PartInline):
@@ -227,10 +276,160 @@ class FAQInline(PartInline):
     form = FAQForm
 
 
+class QuestionInline(WordsInline):
+    model = Question
+    form = QuestionForm
+    fields = ["position", ("label", "text"), "options", "help"]
+    in_words = {"options": "options_in_words"}
+
+    @admin.display(description="选项")
+    def options_in_words(self, question: Question) -> str:
+        return " / ".join(str(option) for option in question.options or ())
+
+
+class MemberInline(WordsInline):
+    model = Member
+    form = MemberForm
+    fields = ["position", "target", "when", "note"]
+    autocomplete_fields = ["target"]
+    in_words = {"when": "when_in_words"}
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.name == "target":
+            kwargs["queryset"] = Procedure.objects.filter(kind=Procedure.Kind.ITEM)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CaseInline(WordsInline):
+    model = FlowCase
+    form = CaseForm
+    in_words = {"answers": "answers_in_words", "materials": "materials_in_words"}
+
+    def get_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> _FieldGroups:
+        family = obj is not None and obj.procedure.kind == Procedure.Kind.FAMILY
+        names = ["position", "name", "answers", *(["variant"] if family else []), "materials"]
+        if self._editable(obj):
+            return [*names]
+        return [self.in_words.get(f, f) for f in names]
+
+    @admin.display(description="回答")
+    def answers_in_words(self, case: FlowCase) -> str:
+        answers = [a for a in case.answers or () if isinstance(a, dict)]
+        return " · ".join(f"{a.get('question')}：{a.get('option')}" for a in answers) or "没有回答"
+
+    @admin.display(description="应提交的材料")
+    def materials_in_words(self, case: FlowCase) -> str:
+        return "、".join(str(name) for name in case.materials or ()) or "没有"
+
+    def get_formset(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
+        if obj is not None and obj.procedure.kind == Procedure.Kind.FAMILY:
+            # The items a case may point to, read once for all the rows of the page.
+            kwargs["form"] = type("FamilyCaseForm", (CaseForm,), {"variants": _items()})
+        return super().get_formset(request, obj, **kwargs)
+
+
+def _items() -> list[tuple[str, str, int]]:
+    """(slug, title, id) of every item, titled by its latest version, in one query."""
+    latest = ProcedureVersion.objects.filter(procedure=OuterRef("pk")).order_by("-pk")
+    items = Procedure.objects.filter(kind=Procedure.Kind.ITEM).annotate(
+        shown_title=Subquery(latest.values("title")[:1])
+    )
+    return [
+        (slug, f"{title or slug}（{slug}）", pk)
+        for slug, title, pk in items.values_list("slug", "shown_title", "pk")
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseResult:
+    name: str
+    failures: list[str]
+    actual: str  # what the flow gives for the case's answers, in words
+
+
+@dataclasses.dataclass(frozen=True)
+class FlowReport:
+    """What the flow check finds in a version, as the draft editor shows it."""
+
+    blocking: list[str]
+    warnings: list[str]
+    cases: list[CaseResult]
+    diagram: SafeString
+
+    @property
+    def cases_pass(self) -> bool:
+        return all(not case.failures for case in self.cases)
+
+
+def has_flow(flow: flows.Flow) -> bool:
+    return bool(
+        flow.kind != Procedure.Kind.ITEM
+        or flow.questions
+        or flow.cases
+        or any(material.when for material in flow.materials)
+    )
+
+
+def flow_report(version: ProcedureVersion) -> FlowReport | None:
+    """The checks, each case's result and the diagram; None for a version without a flow."""
+    version = (
+        ProcedureVersion.objects.select_related("procedure")
+        .prefetch_related("materials__kind", "questions", "members__target", "cases")
+        .get(pk=version.pk)
+    )
+    flow = flows.flow_of_version(version)
+    if not has_flow(flow):
+        return None
+    resolve = bundles.database_resolver()
+    problems = flows.check(flow, resolve)
+    cases = [
+        CaseResult(case.name, flows.run_case(flow, case, resolve), _actual(flow, case, resolve))
+        for case in flow.cases
+    ]
+    failures = {failure for case in cases for failure in case.failures}
+    return FlowReport(
+        blocking=[p.message for p in problems if p.blocking and p.message not in failures],
+        warnings=[p.message for p in problems if not p.blocking],
+        cases=cases,
+        diagram=flow_diagram.render(flow),
+    )
+
+
+def _actual(flow: flows.Flow, case: flows.FlowCase, resolve: flows.Resolver) -> str:
+    result = flows.outcome(flow, dict(case.answers), resolve)
+    titles = {member.slug: member.title or member.slug for member in flow.members}
+    parts = []
+    if flow.kind != Procedure.Kind.ITEM:
+        chosen = "、".join(titles.get(slug, slug) for slug in result.variants)
+        parts.append(f"适用的事项：{chosen or '没有'}")
+    parts.append(f"需要的材料：{'、'.join(result.needed) or '没有'}")
+    if result.undecided:
+        parts.append(f"还定不下来：{'、'.join(result.undecided)}")
+    return "；".join(parts)
+
+
+def report_messages(request: HttpRequest, report: FlowReport) -> None:
+    """The flow check after a save: cases passed or failed, what blocks review, what to look at."""
+    if report.blocking:
+        messages.error(
+            request, "情形引导有问题，提交审核和发布前必须改正：" + "；".join(report.blocking)
+        )
+    if report.cases and report.cases_pass:
+        messages.success(request, f"测试用例：{len(report.cases)} 个全部通过。")
+    elif report.cases:
+        failures = [failure for case in report.cases for failure in case.failures]
+        messages.error(request, "测试用例未通过：" + "".join(failures))
+    if report.warnings:
+        messages.warning(request, "情形引导提醒：" + "；".join(report.warnings))
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
     form = DraftForm
-    inlines = [MaterialInline, StepInline, FAQInline]
     list_display = ["__str__", "procedure", "status", "effective_from", "published_by"]
     list_filter = ["status", "procedure__category"]
     search_fields = ["title", "procedure__slug"]
@@ -239,8 +438,17 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "number", "published_at", "published_by", "revision"]
 
     class Media:
-        js = ["js/admin_sortable.js", "js/admin_unsaved.js"]
-        css = {"all": ["css/admin.css"]}
+        js = ["js/admin_sortable.js", "js/admin_unsaved.js", "js/admin_flows.js"]
+        css = {"all": ["css/admin.css", "css/admin_flows.css"]}
+
+    def get_inlines(
+        self, request: HttpRequest, obj: ProcedureVersion | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        if obj is None:
+            return []
+        if obj.procedure.is_composite:  # its materials come from the items it includes
+            return [QuestionInline, MemberInline, StepInline, FAQInline, CaseInline]
+        return [MaterialInline, StepInline, FAQInline, QuestionInline, CaseInline]
 
     def get_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> _FieldGroups:
         fields = DraftForm.Meta.fields
@@ -297,6 +505,21 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
             messages.warning(
                 request, "这份草稿原已提交审核；修改后它退出了审核。改完后请再点“提交审核…”。"
             )
+        if report := flow_report(saved):
+            report_messages(request, report)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: ProcedureVersion | None = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context["flow_report"] = flow_report(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Django stores a text change message as it is; the stubs allow only the structured list.
     def construct_change_message(  # type: ignore[override]
@@ -331,7 +554,8 @@ def _ordered_rows(formset: BaseInlineFormSet[Any, Any, Any]) -> list[dict[str, A
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
     rows.sort(key=lambda row: row.get("position") or 0)
-    kept = (*model_fields, "kind")  # the kind picked (or None: matched by name when saved)
+    # A material's kind picked (or None: matched by name when saved); a member's procedure.
+    kept = (*model_fields, "kind", "target")
     return [{field: row[field] for field in kept if field in row} for row in rows]
 
 
