@@ -577,6 +577,10 @@ class Material(VersionPart):
         """The requirement with its condition: 必需, or 按情形：委托他人代办的."""
         if self.required:
             return self.requirement_label()
+        if not self.condition and self.when:
+            from procedures.flows import describe  # flows reads the models' format module
+
+            return f"{self.requirement_label()}：{describe(self.when)}时"
         return f"{self.requirement_label()}：{self.condition or '视情况提供'}"
 
 

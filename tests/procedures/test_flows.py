@@ -381,3 +381,12 @@ def test_the_new_parts_of_a_version_on_record_cannot_be_changed_even_by_sql(tabl
         cursor.execute(
             f"UPDATE {table} SET position = position + 1 WHERE version_id = %s", [on_record.pk]
         )
+
+
+@pytest.mark.django_db
+def test_a_material_with_only_a_picked_condition_states_it_in_words():
+    version = factories.make_published(
+        materials=({"name": "居住证", "required": False, "when": when("户籍", "外地户籍")},),
+        questions=FLOW_QUESTIONS,
+    )
+    assert version.materials.get().requirement() == "按情形：户籍是外地户籍时"
