@@ -5,9 +5,15 @@ A version on record never changes, so each PDF is generated once and then served
 plus a hash of everything else the page prints that can change: the hall's details, the site
 address in the QR code, the layout, and the printed date (打印日期). Each day's first request
 for a handout therefore renders it again, and older files of that version are removed.
+
+A handout for a case (情形引导: `?hu-ji=wai-di-hu-ji`) prints only what that case needs. Its
+variant names the answers, read by `procedures.views.guides.case_of`, which keeps valid answers
+only: a URL with made-up parameters is the plain handout, never a new stored file. A family's or
+bundle's handout also hashes the member versions it prints, which change without it changing.
 """
 
 import base64
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -27,11 +33,12 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.text.ffi import ffi, fontconfig
 
 from hall.models import HallSettings
-from procedures.models import ProcedureVersion, field_label
+from procedures.models import Material, ProcedureVersion, field_label
 from procedures.timeline import standing
+from procedures.views.guides import Case, case_of
 
-# Bump when handouts/templates/handouts/handout.html changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 3
+# Bump when a template in handouts/templates/handouts changes, so stored PDFs are printed anew.
+HANDOUT_LAYOUT_VERSION = 4
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -40,20 +47,23 @@ class HandoutFontMissing(RuntimeError):
     """The Chinese font handouts are set in is not installed: printing would give empty boxes."""
 
 
-def handout_pdf(version: ProcedureVersion, *, large: bool = False) -> bytes:
-    """The handout of `version`: from storage if printed today already, else rendered."""
+def handout_pdf(
+    version: ProcedureVersion, *, large: bool = False, case: Case | None = None
+) -> bytes:
+    """The handout of `version` (for a case): from storage if printed today, else rendered."""
     hall = HallSettings.load()
     today = timezone.localdate()
+    case = case or case_of(version, {})
     if version.is_draft:  # a draft still changes: never store it
-        return render_handout(version, large=large, hall=hall, printed_on=today)
-    key = storage_key(version, large=large, hall=hall, printed_on=today)
+        return render_handout(version, large=large, hall=hall, printed_on=today, case=case)
+    key = storage_key(version, large=large, hall=hall, printed_on=today, case=case)
     try:
         with default_storage.open(key, "rb") as stored:
             printed: bytes = stored.read()
             return printed
     except FileNotFoundError:
         pass
-    pdf = render_handout(version, large=large, hall=hall, printed_on=today)
+    pdf = render_handout(version, large=large, hall=hall, printed_on=today, case=case)
     _store(key, pdf)
     _remove_older_files(key)
     return pdf
@@ -65,22 +75,26 @@ def render_handout(
     large: bool = False,
     hall: HallSettings | None = None,
     printed_on: datetime.date | None = None,
+    case: Case | None = None,
 ) -> bytes:
     """Render the handout as PDF bytes; refuses to print when the Chinese font is missing."""
     check_cjk_font()
     hall = hall or HallSettings.load()
     printed_on = printed_on or timezone.localdate()
+    case = case or case_of(version, {})
+    composite = version.procedure.is_composite
     html = render_to_string(
-        "handouts/handout.html",
+        "handouts/guide.html" if composite else "handouts/handout.html",
         {
             "version": version,
-            "materials": list(version.materials.all()),
+            "case": case,
+            "materials": _material_rows(version, case),
             "steps": list(version.steps.all()),
             "hall": hall,
             "contacts": _contacts(version, hall),
             "printed_on": printed_on,
             "notice": standing(version, on=printed_on).notice(),
-            "qr_code": _qr_data_uri(public_page_url(version)),
+            "qr_code": _qr_data_uri(public_page_url(version, case)),
             "large": large,
             "font_family": FONT_FAMILY,
         },
@@ -92,7 +106,12 @@ def render_handout(
 
 
 def storage_key(
-    version: ProcedureVersion, *, large: bool, hall: HallSettings, printed_on: datetime.date
+    version: ProcedureVersion,
+    *,
+    large: bool,
+    hall: HallSettings,
+    printed_on: datetime.date,
+    case: Case | None = None,
 ) -> str:
     printed = [
         HANDOUT_LAYOUT_VERSION,
@@ -104,15 +123,41 @@ def storage_key(
         printed_on.isoformat(),
         # A version is superseded, or a change announced, without the version changing.
         standing(version, on=printed_on).notice(),
+        # A member publishes a new version without the family or bundle changing.
+        [stage.view.version.pk if stage.view.version else None for stage in case.stages]
+        if case
+        else [],
     ]
     digest = hashlib.sha256(json.dumps(printed, ensure_ascii=False).encode()).hexdigest()[:12]
     variant = "large" if large else "standard"
+    if case is not None and case.answers:
+        # No "-" inside the variant: older files are found by the text before the first one.
+        variant += "_" + hashlib.sha256(case.cache_key.encode()).hexdigest()[:12]
     return f"{STORAGE_DIR}/{version.pk}-v{version.number}/{variant}-{digest}.pdf"
 
 
-def public_page_url(version: ProcedureVersion) -> str:
-    """The live page of the procedure: an old handout's QR code leads to today's rules."""
-    return settings.SITE_URL + version.procedure.get_absolute_url()
+def public_page_url(version: ProcedureVersion, case: Case | None = None) -> str:
+    """The live page of the procedure: an old handout's QR code leads to today's rules.
+
+    For a case, the page opens narrowed to the same answers.
+    """
+    url = settings.SITE_URL + version.procedure.get_absolute_url()
+    return f"{url}?{case.query}" if case is not None and case.query else url
+
+
+@dataclasses.dataclass(frozen=True)
+class MaterialRow:
+    material: Material
+    waiting: bool = False  # 待确认: a question not yet answered decides it
+    reason: str = ""
+
+
+def _material_rows(version: ProcedureVersion, case: Case) -> list[MaterialRow]:
+    """Every material, or for a case only those it needs, then those still 待确认."""
+    if not case.answers:
+        return [MaterialRow(m) for m in version.materials.all()]
+    rows = [MaterialRow(n.item, reason=n.reason) for n in case.needed]
+    return rows + [MaterialRow(n.item, waiting=True, reason=n.reason) for n in case.maybe]
 
 
 def check_cjk_font() -> None:

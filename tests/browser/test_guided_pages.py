@@ -1,0 +1,44 @@
+"""A resident answers the guided questions (情形引导) on a phone; staff copy the case's link."""
+
+import pytest
+
+from procedures.roles import WINDOW_STAFF
+from tests.browser.conftest import log_in
+from tests.factories import make_flow_published, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_resident_taps_answers_and_sees_only_the_materials_of_the_case(page, screenshot):
+    version = make_flow_published()
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"/procedures/{version.procedure.slug}/")
+    assert page.get_by_role("button", name="查看").is_hidden()  # answering is enough
+
+    page.get_by_text("委托他人代办", exact=True).click()
+    page.wait_for_url("**dai-ban=wei-tuo-ta-ren-dai-ban**")
+    page.get_by_text("本区户籍", exact=True).click()
+    page.wait_for_url("**hu-ji=ben-qu-hu-ji**")
+
+    assert "您的情形：本区户籍 · 委托他人代办" in page.locator("#case").inner_text()
+    materials = page.locator("#materials").inner_text()
+    assert "授权委托书" in materials and "因为代办不是本人办理" in materials
+    assert page.get_by_text("居住证", exact=True).is_hidden()  # folded away
+    page.get_by_text("本情形不需要（1 项）").click()
+    assert page.get_by_text("居住证", exact=True).is_visible()
+    screenshot("guided-item-phone", full_page=True)
+
+    page.get_by_role("link", name="重新选择").click()
+    page.wait_for_url("**#case")
+    assert "您的情形" not in page.locator("main").inner_text()
+
+
+def test_staff_copy_the_link_of_the_case(page, live_server):
+    version = make_flow_published()
+    make_user("window", WINDOW_STAFF)
+    log_in(page, "window")
+    page.goto(f"/procedures/{version.procedure.slug}/?hu-ji=wai-di-hu-ji")
+    page.get_by_role("button", name="复制链接").click()
+    page.get_by_text("已复制本情形的链接").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/procedures/{version.procedure.slug}/?hu-ji=wai-di-hu-ji"
