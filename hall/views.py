@@ -23,11 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("procedure")
         .order_by("-published_at")[:8]
     )
+    guides = (
+        Procedure.objects.public()
+        .exclude(kind=Procedure.Kind.ITEM)
+        .order_by("kind", "category__position", "position")
+    )
     return render(
         request,
         "hall/home.html",
         {
             "categories": categories,
+            "bundles": [p for p in guides if p.kind == Procedure.Kind.BUNDLE],
             "popular": most_viewed(),
             "recently_changed": recently_changed,
             "recent": recently_viewed(request.session) if request.user.is_authenticated else [],

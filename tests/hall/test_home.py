@@ -50,3 +50,17 @@ def test_staff_recently_viewed_appears_on_the_home_page(client):
     client.force_login(make_user("window", WINDOW_STAFF))
     client.get(detail_url(version))
     assert [p.slug for p in client.get("/").context["recent"]] == [version.procedure.slug]
+
+
+def test_the_home_page_lists_the_bundles_apart(client):
+    birth = make_published("出生登记", slug="chu-sheng")
+    care = make_published("医保参保", slug="yi-bao")
+    make_published(
+        "新生儿出生一件事",
+        slug="xin-sheng-er",
+        kind="bundle",
+        members=({"target": birth.procedure}, {"target": care.procedure}),
+    )
+    response = client.get("/")
+    assert [p.slug for p in response.context["bundles"]] == ["xin-sheng-er"]
+    assert "一件事一次办" in response.content.decode()
