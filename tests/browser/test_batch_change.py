@@ -15,8 +15,13 @@ from tests.browser.conftest import choose_change_kind, log_in
 from tests.factories import make_published, make_user, publish_change
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-TODAY = timezone.localdate()
-LATER = TODAY + datetime.timedelta(days=30)
+
+
+def later() -> datetime.date:
+    """Thirty days after today, taken when the test runs (never at import: midnight)."""
+    return timezone.localdate() + datetime.timedelta(days=30)
+
+
 PROCEDURES = {
     "sheng-yu": "生育服务手册",
     "lao-dong": "劳动手册",
@@ -56,7 +61,7 @@ def sign_in_as(page, username: str, url: str) -> None:
 
 
 def publish_today(page, count: int) -> None:
-    page.fill("#id_effective_from", TODAY.isoformat())
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
     choose_change_kind(page)
     page.get_by_role("button", name=f"发布这 {count} 份草稿").click()
     page.get_by_text(f"已发布 {count} 个事项的新版本").wait_for()
@@ -99,7 +104,7 @@ def test_a_removal_is_sent_back_resubmitted_and_published_without_the_busy_proce
     busy = make_published("老年人优待证", slug="you-dai")
     publishing.create_draft(Procedure.objects.get(pk=busy.procedure_id), by=None)
     residence = Procedure.objects.get(slug="ju-zhu")
-    publish_change(residence.latest_version, effective_from=LATER, change_summary="办理时限缩短")
+    publish_change(residence.latest_version, effective_from=later(), change_summary="办理时限缩短")
     open_batch_form(page, hukou, screenshot)
     page.get_by_label("不再需要（从清单删除）").check()
     page.get_by_role("button", name="预览").click()
@@ -125,7 +130,7 @@ def test_a_removal_is_sent_back_resubmitted_and_published_without_the_busy_proce
     page.get_by_text("已重新提交 5 份草稿审核").wait_for()
 
     sign_in_as(page, "reviewer", batch_url)
-    page.fill("#id_effective_from", TODAY.isoformat())
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
     choose_change_kind(page)
     page.get_by_role("button", name="发布这 5 份草稿").click()
     refusal = page.locator(".batch-publish .errornote").inner_text()

@@ -18,19 +18,24 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("single_administrator"),
 ]
-TODAY = timezone.localdate()
-LATER = TODAY + datetime.timedelta(days=30)
+
+
+def later() -> datetime.date:
+    """Thirty days after today, taken when the test runs (never at import: midnight)."""
+    return timezone.localdate() + datetime.timedelta(days=30)
 
 
 def scheduled_change():
-    current = make_published("劳动手册", slug="lao-dong", phone="021-1111", effective_from=TODAY)
+    current = make_published(
+        "劳动手册", slug="lao-dong", phone="021-1111", effective_from=timezone.localdate()
+    )
     draft = publishing.create_draft(current.procedure, by=None)
     rows = [{"name": "居民身份证"}, {"name": "户口簿"}]
     draft = publishing.save_draft(
         draft, content={}, parts={"materials": rows}, expected_revision=draft.revision, by=None
     )
     return publishing.publish_version(
-        draft, by=None, change_summary="不再收授权委托书", effective_from=LATER
+        draft, by=None, change_summary="不再收授权委托书", effective_from=later()
     )
 
 
@@ -44,7 +49,7 @@ def fix_the_phone_and_open_publish(page, scheduled) -> None:
     save_draft(page)
     open_review(page)
     page.fill("#id_change_summary", "咨询电话更正")
-    page.fill("#id_effective_from", TODAY.isoformat())
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
     choose_change_kind(page, "editorial")
 
 
@@ -84,7 +89,7 @@ def test_a_fix_carried_into_the_scheduled_version_is_reviewed_and_published_for_
     assert names == ["居民身份证", "户口簿"]
     screenshot("scheduled-carried-draft", full_page=True)
     open_review(page)
-    assert page.input_value("#id_effective_from") == LATER.isoformat()
+    assert page.input_value("#id_effective_from") == later().isoformat()
     choose_change_kind(page)
     page.get_by_role("button", name="确认发布").click()
     page.get_by_text("已发布第 4 版").wait_for()

@@ -4,6 +4,7 @@ and reading and confirming on a phone."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from procedures.roles import WINDOW_STAFF
@@ -15,7 +16,7 @@ from tests.factories import (
     make_published,
     make_user,
 )
-from tests.training.factories import EDITORIAL, TODAY, custom_path, receipt, revise
+from tests.training.factories import EDITORIAL, custom_path, receipt, revise
 from training.models import Assignment, ReadingPath, ReadReceipt
 from training.roles import TRAINERS
 
@@ -34,7 +35,9 @@ def births():
 def new_hire(births):
     user = make_user("xinren", WINDOW_STAFF, last_name="李", first_name="思远")
     path = ReadingPath.objects.get(category__name="计划生育")
-    Assignment.objects.create(user=user, path=path, due_date=TODAY + datetime.timedelta(days=7))
+    Assignment.objects.create(
+        user=user, path=path, due_date=timezone.localdate() + datetime.timedelta(days=7)
+    )
     return user
 
 
@@ -108,7 +111,7 @@ def test_a_trainer_sees_who_read_what(page, screenshot, births):
     path = custom_path("综窗新人第一周", *(v.procedure for v in births + more))
     for n, (last, first) in enumerate((("李", "思远"), ("陈", "佳怡"), ("王", "小雨"))):
         user = make_user(f"xinren{n}", WINDOW_STAFF, last_name=last, first_name=first)
-        due = TODAY + datetime.timedelta(days=-2 if n == 2 else 7)
+        due = timezone.localdate() + datetime.timedelta(days=-2 if n == 2 else 7)
         Assignment.objects.create(user=user, path=path, due_date=due)
         for version in births[: 3 - n]:
             receipt(user, version)
