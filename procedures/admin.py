@@ -412,19 +412,24 @@ def _actual(flow: flows.Flow, case: flows.FlowCase, resolve: flows.Resolver) -> 
     return "；".join(parts)
 
 
+def _listed(texts: list[str]) -> str:
+    """Sentences joined into one message: 甲；乙。"""
+    return "；".join(text.rstrip("。") for text in texts) + "。"
+
+
 def report_messages(request: HttpRequest, report: FlowReport) -> None:
     """The flow check after a save: cases passed or failed, what blocks review, what to look at."""
     if report.blocking:
         messages.error(
-            request, "情形引导有问题，提交审核和发布前必须改正：" + "；".join(report.blocking)
+            request, "情形引导有问题，提交审核和发布前必须改正：" + _listed(report.blocking)
         )
-    if report.cases and report.cases_pass:
+    if report.cases and report.cases_pass and not report.blocking:
         messages.success(request, f"测试用例：{len(report.cases)} 个全部通过。")
-    elif report.cases:
+    elif report.cases and not report.cases_pass:
         failures = [failure for case in report.cases for failure in case.failures]
-        messages.error(request, "测试用例未通过：" + "".join(failures))
+        messages.error(request, "测试用例未通过：" + _listed(failures))
     if report.warnings:
-        messages.warning(request, "情形引导提醒：" + "；".join(report.warnings))
+        messages.warning(request, "情形引导提醒：" + _listed(report.warnings))
 
 
 @admin.register(ProcedureVersion)

@@ -477,7 +477,11 @@ _Line = tuple[str, dict[str, str]]
 def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[tuple[str, _Line]]:
     lines: list[tuple[str, _Line]] = []
     for question in version.questions.all():
-        attributes = {"问法": question.text, "选项": " / ".join(map(str, question.options))}
+        attributes = {
+            "问法": question.text,
+            "选项": " / ".join(map(str, question.options)),
+            "提示": question.help or NOTHING,
+        }
         lines.append((f"q:{question.label}", (f"问题「{question.label}」", attributes)))
     for member in version.members.all():
         attributes = {"条件": describe(member.when) or "都适用", "说明": member.note or NOTHING}

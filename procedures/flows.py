@@ -398,10 +398,18 @@ def _needed_and_undecided(
 
 def run_case(flow: Flow, case: FlowCase, resolve: Resolver | None = None) -> list[str]:
     """What a case finds wrong, in words; an empty list when it passes."""
+    name = f"测试用例「{case.name}」"
+    questions = {q.label: q for q in all_questions(flow, resolve)}
+    invalid = [
+        f"{label}：{option}"
+        for label, option in case.answers
+        if label not in questions or option not in questions[label].options
+    ]
+    if invalid:  # a question or option removed since the case was written
+        return [f"{name}的回答「{'、'.join(invalid)}」已不是现有的问题或选项，请重新选择。"]
     answers = dict(case.answers)
     result = outcome(flow, answers, resolve)
     failures = []
-    name = f"测试用例「{case.name}」"
     if flow.kind == "family" and case.variant and result.variants != (case.variant,):
         titles = {member.slug: member.title or member.slug for member in flow.members}
         got = "、".join(f"「{titles[slug]}」" for slug in result.variants) or "没有事项"

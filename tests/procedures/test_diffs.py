@@ -312,7 +312,10 @@ def test_a_step_shows_its_bold_words_changed_without_the_markdown_marks():
 
 def test_a_changed_flow_is_listed_under_its_own_heading():
     old = make_flow_published()
-    questions = [FLOW_QUESTIONS[0], {**FLOW_QUESTIONS[1], "options": ["本人办理", "委托亲属代办"]}]
+    questions = [
+        FLOW_QUESTIONS[0],
+        {**FLOW_QUESTIONS[1], "options": ["本人办理", "委托亲属代办"], "help": "看谁到窗口"},
+    ]
     materials = [
         {"name": "居民身份证"},
         {"name": "居住证", "required": False, "when": when("户籍", "外地户籍")},
@@ -326,7 +329,13 @@ def test_a_changed_flow_is_listed_under_its_own_heading():
     new = publish_parts(old, materials=materials, questions=questions, cases=[])
     diff = compare(old, new, include_internal=True)
     assert [(c.name, [str(x) for x in c.changes]) for c in diff.guide.changed] == [
-        ("问题「代办」", ["选项：本人办理 / 委托他人代办 → 本人办理 / 委托亲属代办"])
+        (
+            "问题「代办」",
+            [
+                "选项：本人办理 / 委托他人代办 → 本人办理 / 委托亲属代办",
+                "提示：（无） → 看谁到窗口",
+            ],
+        )
     ]
     assert diff.guide.removed == [
         "测试用例「外地户籍委托代办」：回答 外地户籍 · 委托他人代办；"

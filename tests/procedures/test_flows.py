@@ -390,3 +390,12 @@ def test_a_material_with_only_a_picked_condition_states_it_in_words():
         questions=FLOW_QUESTIONS,
     )
     assert version.materials.get().requirement() == "按情形：户籍是外地户籍时"
+
+
+def test_a_case_answering_a_removed_option_fails_instead_of_passing():
+    case = flows.FlowCase("外地", (("户籍", "外地户籍"),), materials=("居民身份证", "居住证"))
+    renamed = flows.FlowQuestion("户籍", "?", ("本区户籍", "非本区户籍"))
+    flow = flows.Flow(**{**ITEM.__dict__, "questions": (renamed, DAIBAN), "materials": ()})
+    assert flows.run_case(flow, case) == [
+        "测试用例「外地」的回答「户籍：外地户籍」已不是现有的问题或选项，请重新选择。"
+    ]
