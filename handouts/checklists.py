@@ -24,9 +24,19 @@ def material_line(material: Material) -> str:
 def merged_line(material: MergedMaterial) -> str:
     used_for = "、".join(material.used_for)
     line = f"☐ {material.name}（{material.form_label}，{material.copies} 份，用于：{used_for}）"
+    if material.wordings:
+        line += f"（{'；'.join(material.wordings)}）"
     if material.state != "needed":
-        line += f"（待确认：{'；'.join(dict.fromkeys(material.reasons))}）"
+        label = "待确认" if material.waits else "按情形"
+        line += f"（{label}：{'；'.join(dict.fromkeys(material.reasons))}）"
     return f"{line}——{'；'.join(material.notes)}" if material.notes else line
+
+
+def conditional_line(material: Material, reason: str) -> str:
+    """A material the case may still need: its condition once, as the page words it."""
+    label = "待确认" if material.when else "按情形"
+    line = f"☐ {material.name}（{material.get_form_display()}，{material.copies} 份，{label}：{reason}）"
+    return f"{line}——{material.note}" if material.note else line
 
 
 def checklist_text(version: ProcedureVersion, case: Case | None = None) -> str:
@@ -68,7 +78,9 @@ def _material_lines(version: ProcedureVersion, case: Case) -> list[str]:
         lines = [material_line(m) for m in version.materials.all()]
     else:
         lines = [material_line(n.item) for n in case.needed]
-        lines += [f"{material_line(n.item)}（待确认：{n.reason}）" for n in case.maybe]
+        if case.maybe:
+            lines.append("以下按情形，符合的才需要带：")
+            lines += [conditional_line(n.item, n.reason) for n in case.maybe]
     contact = case.variant.view.version if case.variant else version
     return lines + _contact_lines(contact)
 

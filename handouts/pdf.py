@@ -157,7 +157,9 @@ def _material_rows(version: ProcedureVersion, case: Case) -> list[MaterialRow]:
     if not case.answers:
         return [MaterialRow(m) for m in version.materials.all()]
     rows = [MaterialRow(n.item, reason=n.reason) for n in case.needed]
-    return rows + [MaterialRow(n.item, waiting=True, reason=n.reason) for n in case.maybe]
+    return rows + [
+        MaterialRow(n.item, waiting=bool(n.item.when), reason=n.reason) for n in case.maybe
+    ]
 
 
 def check_cjk_font() -> None:

@@ -53,6 +53,9 @@ class MergedMaterial:
     used_for: list[str] = dataclasses.field(default_factory=list)
     reasons: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    # How each procedure words it, when not by the kind's name (父母双方居民身份证): what the
+    # merged row must not lose.
+    wordings: list[str] = dataclasses.field(default_factory=list)
     waits: bool = False  # 待确认 because a question is unanswered (not a written condition)
     rows: int = 0  # material rows of the procedures merged into this one
 
@@ -108,8 +111,14 @@ def merge(
                 entry.used_for.append(title)
             if state == MAYBE and reason:
                 entry.reasons.append(reason if len(members) == 1 else f"{title}：{reason}")
-            if material.note and material.note not in entry.notes:
-                entry.notes.append(material.note)
+            if material.name != material.kind:
+                wording = f"{title}：{material.name}" if len(members) > 1 else material.name
+                if wording not in entry.wordings:
+                    entry.wordings.append(wording)
+            if material.note:
+                note = f"{title}：{material.note}" if len(members) > 1 else material.note
+                if note not in entry.notes:
+                    entry.notes.append(note)
     return list(merged.values())
 
 
@@ -182,6 +191,19 @@ class Guide:
         return certain[0] if len(certain) == 1 else None
 
 
+def candidate_questions(version: ProcedureVersion) -> list[FlowQuestion]:
+    """Every question a family's or bundle's page may ask: its own, then its members'."""
+    questions = list(flow_of_version(version).questions)
+    asked = {q.label for q in questions}
+    slugs = [row.target.slug for row in version.members.select_related("target")]
+    for member in in_force_versions(slugs).values():
+        for question in flow_of_version(member).questions:
+            if question.label not in asked:
+                questions.append(question)
+                asked.add(question.label)
+    return questions
+
+
 def guide(version: ProcedureVersion, answers: Answers, on: datetime.date | None = None) -> Guide:
     """Members of a family or bundle for the answers: which apply, and their merged materials."""
     own = flow_of_version(version)
@@ -204,9 +226,13 @@ def guide(version: ProcedureVersion, answers: Answers, on: datetime.date | None 
         )
     questions = list(own.questions)
     asked = {q.label for q in questions}
+    family = version.procedure.kind == Procedure.Kind.FAMILY
+    certain = [v for v in views if v.state == NEEDED]
     for view in views:
         if view.flow is None or view.state == LEFT_OUT:
             continue
+        if family and (len(certain) != 1 or view is not certain[0]):
+            continue  # a variant's own questions come once the family's answers chose it
         for question in view.flow.questions:
             if question.label not in asked:
                 questions.append(question)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from procedures.bundles import Guide, MemberView, MergedMaterial, guide
+from procedures.bundles import Guide, MemberView, MergedMaterial, candidate_questions, guide
 from procedures.flows import (
     LEFT_OUT,
     MAYBE,
@@ -107,6 +107,16 @@ class Case:
         return [n for n in self.materials if n.state == MAYBE]
 
     @property
+    def waiting(self) -> list[Narrowed]:
+        """Materials an unanswered question still decides."""
+        return [n for n in self.maybe if n.item.when]
+
+    @property
+    def conditional(self) -> list[Narrowed]:
+        """按情形 materials with only a written condition: staff ask the resident."""
+        return [n for n in self.maybe if not n.item.when]
+
+    @property
     def left_out(self) -> list[Narrowed]:
         return [n for n in self.materials if n.state == LEFT_OUT]
 
@@ -169,10 +179,9 @@ def case_of(version: ProcedureVersion, query: Mapping[str, Any]) -> Case:
             kept,
             narrow_materials(list(version.materials.all()), answers),
         )
-    # Which questions a family or bundle asks depends on which members still apply: every
-    # member's questions count until an answer leaves the member out.
-    questions = guide(version, {}).questions
-    answers = answers_from_query(questions, query)
+    # Which questions a family or bundle asks depends on which members still apply (a
+    # family's variant's questions once it is chosen): answers to the others are dropped.
+    answers = answers_from_query(candidate_questions(version), query)
     found = guide(version, answers)
     asked = {q.label for q in found.questions}
     answers = {label: option for label, option in answers.items() if label in asked}

@@ -6,8 +6,21 @@
     const submit = form.querySelector("[data-guide-submit]");
     if (submit) submit.hidden = true;
     form.addEventListener("change", function (event) {
-      if (event.target.matches("input[type=radio]")) form.submit();
+      if (!event.target.matches("input[type=radio]")) return;
+      // A keyboard user answers the next question where they left off after the reload.
+      try { sessionStorage.setItem("guide-focus", event.target.name); } catch (e) { /* private mode */ }
+      form.submit();
     });
+    let focus = null;
+    try {
+      focus = sessionStorage.getItem("guide-focus");
+      sessionStorage.removeItem("guide-focus");
+    } catch (e) { /* private mode */ }
+    if (focus) {
+      const chosen = form.querySelector("input[type=radio][name='" + CSS.escape(focus) + "']:checked");
+      // After the load, when the browser has scrolled to #case (which would reset the focus).
+      if (chosen) window.addEventListener("load", function () { chosen.focus({ preventScroll: true }); });
+    }
   });
 
   function copyText(text) {

@@ -42,3 +42,15 @@ def test_staff_copy_the_link_of_the_case(page, live_server):
     page.get_by_text("已复制本情形的链接").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server.url}/procedures/{version.procedure.slug}/?hu-ji=wai-di-hu-ji"
+
+
+def test_a_keyboard_user_keeps_their_place_after_answering(page):
+    version = make_flow_published()
+    page.goto(f"/procedures/{version.procedure.slug}/")
+    page.locator("input[type=radio]").first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_url("**hu-ji=**")
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "hu-ji"  # the answered question, not the top of the page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "dai-ban"

@@ -399,3 +399,47 @@ def test_a_case_answering_a_removed_option_fails_instead_of_passing():
     assert flows.run_case(flow, case) == [
         "测试用例「外地」的回答「户籍：外地户籍」已不是现有的问题或选项，请重新选择。"
     ]
+
+
+def test_a_merged_row_keeps_each_procedures_own_wording():
+    a = (material("父母双方居民身份证", kind="居民身份证"),)
+    b = (material("居民身份证"), material("生育妇女本人的身份证", kind="居民身份证", note="本人"))
+    merged = bundles.merge([("出生登记", a), ("生育保险", b)], {})
+    assert [m.name for m in merged] == ["居民身份证"]
+    assert merged[0].wordings == ["出生登记：父母双方居民身份证", "生育保险：生育妇女本人的身份证"]
+    assert merged[0].notes == ["生育保险：本人"]
+
+
+@pytest.mark.django_db
+def test_a_family_asks_its_variants_questions_only_once_it_chose_one():
+    from procedures.views.guides import case_of
+
+    reason = {"label": "原因", "text": "丢了还是坏了？", "options": ["遗失", "损坏"]}
+    first = factories.make_published("光荣证新办", slug="xin-ban")
+    again = factories.make_published(
+        "光荣证补办",
+        slug="bu-ban",
+        questions=(reason,),
+        materials=(
+            {"name": "居民身份证"},
+            {"name": "遗失声明", "required": False, "when": when("原因", "遗失")},
+        ),
+    )
+    situation = {"label": "情形", "text": "首次还是补办？", "options": ["首次申领", "补办"]}
+    family = factories.make_published(
+        "光荣证",
+        slug="guang-rong-zheng",
+        kind="family",
+        questions=(situation,),
+        members=(
+            {"target": first.procedure, "when": when("情形", "首次申领")},
+            {"target": again.procedure, "when": when("情形", "补办")},
+        ),
+    )
+    assert [q.label for q in case_of(family, {}).questions] == ["情形"]
+    chosen = case_of(family, {"qing-xing": "bu-ban", "yuan-yin": "yi-shi"})
+    assert [q.label for q in chosen.questions] == ["情形", "原因"]
+    assert [n.item.name for n in chosen.needed] == ["居民身份证", "遗失声明"]
+    stale = case_of(family, {"qing-xing": "shou-ci-shen-ling", "yuan-yin": "yi-shi"})
+    assert stale.answers == {"情形": "首次申领"}  # the variant's question is no longer asked
+    assert "yuan-yin" not in stale.query

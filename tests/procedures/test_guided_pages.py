@@ -11,7 +11,16 @@ from procedures import publishing
 from procedures.models import MaterialKind
 from procedures.roles import EDITORS, WINDOW_STAFF
 from procedures.views.guides import case_of
-from tests.factories import make_category, make_flow_published, make_published, make_user, when
+from tests.factories import (
+    FLOW_CASES,
+    FLOW_MATERIALS,
+    FLOW_QUESTIONS,
+    make_category,
+    make_flow_published,
+    make_published,
+    make_user,
+    when,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +141,8 @@ def test_the_case_checklist_lists_only_what_the_case_needs():
     text = checklist_text(version, case_of(version, {"hu-ji": "ben-qu-hu-ji"}))
     assert "情形：本区户籍" in text
     assert "居住证" not in text
-    assert "☐ 授权委托书（原件，1 份，按情形：委托他人代办的）（待确认：取决于：代办" in text
+    assert "以下按情形，符合的才需要带：\n☐ 授权委托书（原件，1 份，待确认：取决于：代办" in text
+    assert text.count("委托他人代办的") == 0  # the condition is said once, as the page says it
     assert text.endswith("?hu-ji=ben-qu-hu-ji")
 
 
@@ -316,3 +326,14 @@ def test_a_version_page_narrows_by_the_same_answers(client):
     assert "您的情形" in html and "因为户籍是外地户籍" in html
     handout = reverse("handouts:current", args=[version.procedure.slug])  # v1 is in force
     assert f'href="{handout}?hu-ji=wai-di-hu-ji"' in html
+
+
+def test_a_material_with_only_written_words_is_not_said_to_wait_for_the_questions(client):
+    version = make_published(
+        materials=(*FLOW_MATERIALS, {"name": "离婚证", "required": False, "condition": "再婚的"}),
+        questions=FLOW_QUESTIONS,
+        cases=FLOW_CASES,
+    )
+    html = visible(page(client, version, LOCAL_IN_PERSON))
+    assert "按情形1项：符合下面情形的才需要，请向居民确认" in html
+    assert "回答上面的问题" not in html  # every question is answered
