@@ -35,7 +35,8 @@ def merged_line(material: MergedMaterial) -> str:
 def conditional_line(material: Material, reason: str) -> str:
     """A material the case may still need: its condition once, as the page words it."""
     label = "待确认" if material.when else "按情形"
-    line = f"☐ {material.name}（{material.get_form_display()}，{material.copies} 份，{label}：{reason}）"
+    form = material.get_form_display()
+    line = f"☐ {material.name}（{form}，{material.copies} 份，{label}：{reason}）"
     return f"{line}——{material.note}" if material.note else line
 
 
