@@ -30,6 +30,7 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML, URLFetcher
+from weasyprint.document import Document
 from weasyprint.text.ffi import ffi, fontconfig
 
 from hall.models import HallSettings
@@ -38,7 +39,7 @@ from procedures.timeline import standing
 from procedures.views.guides import Case, case_of
 
 # Bump when a template in handouts/templates/handouts changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 4
+HANDOUT_LAYOUT_VERSION = 5
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -83,26 +84,36 @@ def render_handout(
     printed_on = printed_on or timezone.localdate()
     case = case or case_of(version, {})
     composite = version.procedure.is_composite
-    html = render_to_string(
-        "handouts/guide.html" if composite else "handouts/handout.html",
-        {
-            "version": version,
-            "case": case,
-            "materials": _material_rows(version, case),
-            "steps": list(version.steps.all()),
-            "hall": hall,
-            "contacts": _contacts(version, hall),
-            "printed_on": printed_on,
-            "notice": standing(version, on=printed_on).notice(),
-            "qr_code": _qr_data_uri(public_page_url(version, case)),
-            "large": large,
-            "font_family": FONT_FAMILY,
-        },
-    )
+    context = {
+        "version": version,
+        "case": case,
+        "materials": _material_rows(version, case),
+        "steps": list(version.steps.all()),
+        "hall": hall,
+        "contacts": _contacts(version, hall),
+        "printed_on": printed_on,
+        "notice": standing(version, on=printed_on).notice(),
+        "qr_code": _qr_data_uri(public_page_url(version, case)),
+        "large": large,
+        "font_family": FONT_FAMILY,
+    }
+    template = "handouts/guide.html" if composite else "handouts/handout.html"
+    document = _layout(template, context)
+    if len(document.pages) > 1 and not large:
+        # A handout that would leave a line or two on a second page is set tighter (spacing,
+        # margins), never in smaller type: the 一次性告知单 should be one sheet.
+        tighter = _layout(template, {**context, "compact": True})
+        if len(tighter.pages) < len(document.pages):
+            document = tighter
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def _layout(template: str, context: dict[str, object]) -> Document:
+    html = render_to_string(template, context)
     # Only the inline QR code is fetched: a worker must not call the network (or its own site).
     fetcher = URLFetcher(allowed_protocols={"data"})
-    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
-    return pdf
+    return HTML(string=html, url_fetcher=fetcher).render()
 
 
 def storage_key(

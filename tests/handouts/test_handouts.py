@@ -364,3 +364,47 @@ def test_a_stored_handout_is_printed_again_once_a_change_is_announced(monkeypatc
     publish_change(current, effective_from=today + datetime.timedelta(days=30))
     after = handouts.storage_key(current, large=False, hall=hall, printed_on=today)
     assert before != after
+
+
+def test_a_handout_a_little_too_long_is_set_tighter_to_fit_one_page(tmp_path):
+    """Found by growing the steps until the normal layout spills onto a second page."""
+    step = {
+        "title": "窗口核验",
+        "body": "工作人员核对材料原件与复印件是否一致，并在系统中查询记录。",
+    }
+    for count in range(4, 30):
+        version = make_published(
+            "生育服务手册",
+            slug=f"sheng-yu-{count}",
+            materials=MATERIALS,
+            steps=[step] * count,
+            location="一楼 2 号窗口",
+            phone="021-5555 0101",
+        )
+        context = {"version": version, "large": False, "compact": False}
+        normal = handouts._layout("handouts/handout.html", _full_context(version, context))
+        if len(normal.pages) > 1:
+            break
+    else:
+        raise AssertionError("the normal layout never spilled")
+    pdf = handouts.render_handout(version)
+    assert page_count(pdf, tmp_path) == 1
+    assert "窗口核验" in text_of(pdf, tmp_path)
+
+
+def _full_context(version, context):
+    from procedures.views.guides import case_of
+
+    case = case_of(version, {})
+    hall = HallSettings.load()
+    return {
+        **context,
+        "case": case,
+        "materials": handouts._material_rows(version, case),
+        "steps": list(version.steps.all()),
+        "hall": hall,
+        "contacts": handouts._contacts(version, hall),
+        "printed_on": timezone.localdate(),
+        "qr_code": handouts._qr_data_uri("http://example.cn/"),
+        "font_family": handouts.FONT_FAMILY,
+    }
