@@ -53,6 +53,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/python manage.py load_demo_library
+	$(BIN)/python manage.py load_demo_referrals
 	$(BIN)/python manage.py ensure_demo_users
 	$(BIN)/python manage.py load_demo_training
 	$(BIN)/python manage.py generate_questions

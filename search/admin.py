@@ -1,9 +1,10 @@
-"""The search tables editors keep: synonyms, and the queries that found nothing."""
+"""The search tables editors keep: synonyms, the referral list, and the unanswered queries."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from search.models import SearchMiss, Synonym
+from search.forms import ReferralForm
+from search.models import Referral, SearchMiss, Synonym
 
 
 @admin.register(Synonym)
@@ -14,14 +15,29 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ["words", "note"]
 
 
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """What the hall does not handle and where to go: shown when a search names it."""
+
+    form = ReferralForm
+    list_display = ["title", "keyword_list", "where", "phone", "hours", "updated_at"]
+    search_fields = ["title", "keywords", "where", "address"]
+
+    @admin.display(description="关键词")
+    def keyword_list(self, referral: Referral) -> str:
+        return "、".join(referral.keywords)
+
+
 @admin.register(SearchMiss)
 class SearchMissAdmin(admin.ModelAdmin):
-    """Queries that found nothing, most frequent first: each is a missing alias or synonym."""
+    """Queries search could not answer, most frequent first: each is a missing alias, synonym
+    or referral (结果: 未找到, 仅弱匹配, 转介)."""
 
-    list_display = ["query", "count", "last_seen", "first_seen"]
+    list_display = ["query", "kind", "count", "last_seen", "first_seen"]
+    list_filter = ["kind"]
     search_fields = ["query"]
     ordering = ["-count", "-last_seen"]
-    readonly_fields = ["query", "count", "first_seen", "last_seen"]
+    readonly_fields = ["query", "kind", "count", "first_seen", "last_seen"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

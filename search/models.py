@@ -1,4 +1,5 @@
-"""What search keeps beside the library: synonyms editors maintain, misses, and the index."""
+"""What search keeps beside the library: synonyms and referrals editors maintain, the queries
+search could not answer, and the index."""
 
 import re
 
@@ -36,10 +37,57 @@ class Synonym(models.Model):
             raise ValidationError({"words": "至少填写两个不同的词。"})
 
 
+class Referral(models.Model):
+    """Something residents ask for that the hall does not handle, and where to go instead.
+
+    Search shows it when a query names it (`search.referrals`): in place of results when no
+    procedure answers, as a note under them when some do.
+    """
+
+    title = models.CharField(
+        "事项或说法", max_length=100, unique=True, help_text="如：住房公积金提取。"
+    )
+    keywords = models.JSONField(
+        "关键词",
+        default=list,
+        blank=True,
+        help_text="居民的说法，搜索词含其中一个即显示本条，如：公积金、提取公积金。",
+    )
+    where = models.CharField("去哪里办", max_length=100, help_text="如：市住房公积金管理中心。")
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("电话", max_length=50, blank=True)
+    hours = models.CharField("办公时间", max_length=100, blank=True)
+    note = models.TextField("说明", max_length=500, blank=True)
+    url = models.URLField("网址", blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "转介清单"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.where}"
+
+    def clean(self) -> None:
+        words = self.keywords if isinstance(self.keywords, list) else None
+        if words is None or not all(isinstance(word, str) for word in words):
+            raise ValidationError({"keywords": "关键词应是一组词。"})
+
+
 class SearchMiss(models.Model):
-    """A query that found nothing: editors add an alias or a synonym for the frequent ones."""
+    """A query search could not answer: editors add an alias, a synonym or a referral.
+
+    `kind` says how it went the last time it was asked: nothing found, only weak matches, or
+    sent elsewhere by the referral list.
+    """
+
+    class Kind(models.TextChoices):
+        MISS = "miss", "未找到"
+        REFERRAL = "referral", "转介"
+        WEAK = "weak", "仅弱匹配"
 
     query = models.CharField("搜索词", max_length=100, unique=True)
+    kind = models.CharField("结果", max_length=10, choices=Kind.choices, default=Kind.MISS)
     count = models.PositiveIntegerField("次数", default=0)
     first_seen = models.DateTimeField("首次", auto_now_add=True)
     last_seen = models.DateTimeField("最近", default=timezone.now)

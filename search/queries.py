@@ -1,8 +1,10 @@
-"""The search entry point: a query in, the procedures in force that match it out, best first.
+"""The search entry point: a query in, the procedures in force that answer it out, best first.
 
 The query is planned (`search.query_plan`, with the synonym table editors keep), ranked
-(`search.ranking`), and the best become results with a snippet and marks (`search.snippets`).
-A query that finds nothing is counted, for editors to add the alias or synonym it lacked.
+(`search.ranking`), split into the results that answer it and the weaker, related ones
+(`search.answers`), and the best become results with a snippet and marks (`search.snippets`).
+When nothing answers, the referral list says where to go instead (`search.referrals`). A query
+with no answer is counted, for editors to add the alias, synonym or referral it lacked.
 """
 
 import dataclasses
@@ -17,8 +19,8 @@ from django.utils import timezone
 
 from procedures import roles
 from procedures.models import Procedure
-from search import query_plan, ranking, snippets
-from search.models import SearchEntry, SearchMiss, Synonym
+from search import answers, query_plan, ranking, referrals, snippets
+from search.models import Referral, SearchEntry, SearchMiss, Synonym
 from sopdesk.bookkeeping import best_effort, within_quota
 
 # Longer input is refused by the API; search reads at most this much of a query.
@@ -45,6 +47,32 @@ class Result:
         return "" if self.kind == "item" else Procedure.Kind(self.kind).label
 
 
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """What search says to a query: the procedures that answer it, the related ones, and
+    where to go instead if the referral list names it."""
+
+    results: list[Result] = dataclasses.field(default_factory=list)
+    related: list[Result] = dataclasses.field(default_factory=list)
+    referral: Referral | None = None
+    # False when the query held nothing to search for (empty, punctuation only).
+    searched: bool = False
+
+    @property
+    def not_here(self) -> bool:
+        """Something was asked, and no procedure of the hall answers it."""
+        return self.searched and not self.results
+
+    @property
+    def miss_kind(self) -> str | None:
+        """How editors see this query among the unanswered ones; None if it was answered."""
+        if not self.not_here:
+            return None
+        if self.referral:
+            return SearchMiss.Kind.REFERRAL
+        return SearchMiss.Kind.WEAK if self.related else SearchMiss.Kind.MISS
+
+
 def search(
     query: str,
     *,
@@ -53,22 +81,30 @@ def search(
     on: datetime.date | None = None,
     record_miss: bool = True,
     client: str = "",
-) -> list[Result]:
-    """Procedures in force on the day (today) that match `query`, best first.
+) -> Answer:
+    """Procedures in force on the day (today) that answer `query`, and those related to it.
 
-    Internal notes are searched, and shown in snippets, only for users who may read them.
-    A query that finds nothing is noted, within the asking `client`'s quota.
+    Of the `limit` best, those that answer come as results, the others as related, each best
+    first. Internal notes are searched, and shown in snippets, only for users who may read them.
+    A query with no answer is noted, within the asking `client`'s quota.
     """
-    plan = query_plan.analyze_query(query[:MAX_QUERY_LENGTH], _synonyms())
+    query = query[:MAX_QUERY_LENGTH]
+    plan = query_plan.analyze_query(query, _synonyms())
     if plan.is_empty:
-        return []
+        return Answer()
     internal = roles.sees_internal_notes(user)
     ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
     ranked = ranking.prefer_bundles(ranked, query)
-    results = _results(ranked[:limit], plan, internal=internal)
-    if not results and record_miss:
-        note_miss(plan.folded, client=client)
-    return results
+    answering, related = answers.split(ranked[:limit])
+    answer = Answer(
+        results=_results(answering, plan, internal=internal),
+        related=_results(related, plan, internal=internal),
+        referral=referrals.match(query, said=plan.readings[0].content),
+        searched=True,
+    )
+    if answer.miss_kind and record_miss:
+        note_miss(plan.folded, client=client, kind=answer.miss_kind)
+    return answer
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -85,8 +121,11 @@ def _synonyms() -> dict[str, tuple[str, ...]]:
 _synonym_cache: dict = {}
 
 
-def note_miss(folded_query: str, *, client: str = "") -> None:
-    """Count a query that found nothing, so editors can see the frequent ones.
+def note_miss(folded_query: str, *, client: str = "", kind: str = SearchMiss.Kind.MISS) -> None:
+    """Count a query search could not answer, so editors can see the frequent ones.
+
+    `kind` (a `SearchMiss.Kind`) is how it went this time: nothing found, only weak matches, or
+    sent elsewhere by the referral list.
 
     Bookkeeping: it never fails the search, one client notes at most MISS_QUOTA queries in ten
     minutes, and the table keeps the MAX_MISSES most recent queries.
@@ -96,17 +135,18 @@ def note_miss(folded_query: str, *, client: str = "") -> None:
         return  # A single letter is someone still typing.
     if client and not within_quota(f"miss:{client}", limit=MISS_QUOTA, seconds=600):
         return
-    best_effort("search-miss count", partial(_count_miss, query, timezone.now()))
+    best_effort("search-miss count", partial(_count_miss, query, kind, timezone.now()))
 
 
-def _count_miss(query: str, now: datetime.datetime) -> None:
-    if SearchMiss.objects.filter(query=query).update(count=F("count") + 1, last_seen=now):
+def _count_miss(query: str, kind: str, now: datetime.datetime) -> None:
+    counted = {"count": F("count") + 1, "last_seen": now, "kind": kind}
+    if SearchMiss.objects.filter(query=query).update(**counted):
         return
     try:
         with transaction.atomic():
-            SearchMiss.objects.create(query=query, count=1, last_seen=now)
+            SearchMiss.objects.create(query=query, kind=kind, count=1, last_seen=now)
     except IntegrityError:
-        SearchMiss.objects.filter(query=query).update(count=F("count") + 1, last_seen=now)
+        SearchMiss.objects.filter(query=query).update(**counted)
         return
     prune_misses()
 

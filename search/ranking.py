@@ -47,6 +47,8 @@ class Scored:
     entry: Document
     # Every part of the query was found in the title or an alias.
     named: bool = False
+    # The share of the query's characters found in the entry as written or as a synonym.
+    said: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,12 +122,12 @@ def _scored(rows: list[dict], plan: query_plan.QueryPlan, weights: list) -> list
     scored = []
     for row in rows:
         document = Document(row)
-        score, named = max(
+        score, named, said = max(
             score_document(reading, reading_weights, document)
             for reading, reading_weights in zip(plan.readings, weights, strict=True)
         )
         if score > 0:
-            scored.append(Scored(score, document, named))
+            scored.append(Scored(score, document, named, said))
     return scored
 
 

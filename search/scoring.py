@@ -16,6 +16,9 @@ from search import analyzer, query_plan
 # Where a query part is found, relative to the title.
 BOOSTS = {"title": 1.0, "alias": 0.9, "materials": 0.45, "body": 0.2, "internal": 0.15}
 BOOST_ORDER = tuple(BOOSTS.values())
+# A match as written or as a synonym is what the caller said; a homophone or an abbreviation
+# (weaker factors) only stands in for it.
+SAID_FACTOR = query_plan.SYNONYM_FACTOR
 
 
 @functools.cache
@@ -101,34 +104,47 @@ class Document:
 
 def score_document(
     reading: query_plan.Reading, weights: Sequence[float], doc: Document
-) -> tuple[float, bool]:
+) -> tuple[float, bool, float]:
     """Sum of weight × best field over the query's units, scaled by how much of it is covered.
+
+    Returns the score, whether every part of the query is in the title or an alias (`named`),
+    and how much of it is found as said: the share of the query's characters found as written
+    or as a synonym, not only by sound or as an abbreviation (see `search.answers`).
 
     Coverage counts the query's characters, not its bigrams: a bigram across two words (the 织转
     of 党组织转出) is rarely written anywhere, and its absence says nothing.
     """
     total = 0.0
-    covered = coverable = 0
+    covered = coverable = said = spoken = 0
     named = True
     for unit, weight in zip(reading.units, weights, strict=True):
+        if not unit.weak:
+            spoken |= unit.mask  # A part no entry holds was said all the same.
         if not weight:
             continue
         best = 0.0
+        as_said = False
         for alternative in unit.by_factor:
             if best >= alternative.factor:
                 break  # No field can make this one, or any after it, beat what was found.
-            best = max(best, alternative.factor * doc.best(alternative))
+            found = doc.best(alternative)
+            best = max(best, alternative.factor * found)
+            as_said = as_said or (found > 0 and alternative.factor >= SAID_FACTOR)
         total += weight * best
         if not unit.weak:
             coverable |= unit.mask
             if best:
                 covered |= unit.mask
+            if as_said:
+                said |= unit.mask
             named = named and best > BOOSTS["materials"]
     if not total:
-        return 0.0, False
+        return 0.0, False, 0.0
     coverage = covered.bit_count() / coverable.bit_count() if coverable else 1.0
+    said_share = said.bit_count() / spoken.bit_count() if spoken else 0.0
+    named = named and bool(coverable)
     score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
-    return score, named
+    return score, named, said_share
 
 
 def _name_bonus(reading: query_plan.Reading, doc: Document) -> float:

@@ -5,6 +5,8 @@
 // results; Enter opens the highlighted one (or submits the form if none is); Escape closes.
 // The endpoint is the attribute's value (data-live-search="/api/search"), else /api/search.
 // Results are untrusted text: they are put in the page with textContent, never as HTML.
+// The answers come first; weaker matches follow under 可能相关; when nothing answers, the box
+// says 本中心没有「…」对应的事项 and shows where to go if the referral list (转介清单) names it.
 (function () {
   "use strict";
 
@@ -100,37 +102,86 @@
       }
     }
 
+    function option(result, index, related) {
+      const marks = Array.isArray(result.marks) ? result.marks : [];
+      const item = element("li", "live-results__option" + (related ? " live-results__option--related" : ""));
+      item.id = listId + "-" + index;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      const link = element("a", "live-results__link");
+      link.href = result.url;
+      link.tabIndex = -1;
+      link.append(
+        marked("span", "live-results__title", String(result.title || ""), marks),
+        element("span", "live-results__category", String(result.category || ""))
+      );
+      if (result.snippet) {
+        link.append(marked("span", "live-results__snippet", String(result.snippet), marks));
+      }
+      item.append(link);
+      return item;
+    }
+
+    // Text the list shows between the options (not selectable).
+    function aside(child) {
+      const item = element("li", "live-results__aside");
+      item.setAttribute("role", "presentation");
+      item.append(child);
+      return item;
+    }
+
+    // Where to go for what the hall does not handle (转介清单); a small note under results.
+    function referralCard(referral, note) {
+      const card = element("div", "referral" + (note ? " referral--note" : ""));
+      const title = String(referral.title || "");
+      card.append(element("p", "referral__lead",
+        note ? "“" + title + "”不在本中心办理，请到：" : "“" + title + "”请到："));
+      card.append(element("p", "referral__where", String(referral.where || "")));
+      const details = element("dl", "referral__details");
+      [["地址", referral.address], ["电话", referral.phone], ["办公时间", referral.hours]]
+        .forEach(function (pair) {
+          if (!pair[1]) return;
+          details.append(element("dt", "", pair[0]), element("dd", "", String(pair[1])));
+        });
+      card.append(details);
+      if (referral.note) card.append(element("p", "referral__note", String(referral.note)));
+      return card;
+    }
+
     function render(data, query) {
       if (input.value.trim() !== query) return;
-      results = Array.isArray(data.results) ? data.results : [];
+      const answers = Array.isArray(data.results) ? data.results : [];
+      const related = Array.isArray(data.related) ? data.related : [];
+      const referral = data.referral && typeof data.referral === "object" ? data.referral : null;
+      const notHere = data.not_here === true;
+      const notHereText = "本中心没有「" + query + "」对应的事项。";
+      results = answers.concat(related);
       list.replaceChildren();
-      results.forEach(function (result, index) {
-        const marks = Array.isArray(result.marks) ? result.marks : [];
-        const option = element("li", "live-results__option");
-        option.id = listId + "-" + index;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        const link = element("a", "live-results__link");
-        link.href = result.url;
-        link.tabIndex = -1;
-        link.append(
-          marked("span", "live-results__title", String(result.title || ""), marks),
-          element("span", "live-results__category", String(result.category || ""))
-        );
-        if (result.snippet) {
-          link.append(marked("span", "live-results__snippet", String(result.snippet), marks));
-        }
-        option.append(link);
-        list.append(option);
-      });
+      if (notHere && (referral || related.length)) {
+        list.append(aside(element("p", "live-results__not-here", notHereText)));
+      }
+      if (referral && notHere) list.append(aside(referralCard(referral, false)));
+      answers.forEach(function (result, index) { list.append(option(result, index, false)); });
+      if (referral && !notHere) list.append(aside(referralCard(referral, true)));
+      if (related.length) {
+        list.append(aside(element("p", "live-results__heading", "可能相关")));
+        related.forEach(function (result, index) {
+          list.append(option(result, answers.length + index, true));
+        });
+      }
       active = -1;
-      list.hidden = results.length === 0;
-      empty.hidden = results.length !== 0;
-      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      const shown = list.children.length > 0;
+      list.hidden = !shown;
+      empty.textContent = notHere ? notHereText : "没有找到匹配的事项。";
+      empty.hidden = shown;
+      input.setAttribute("aria-expanded", shown ? "true" : "false");
       input.removeAttribute("aria-activedescendant");
-      status.textContent = results.length
-        ? "找到 " + results.length + " 个事项，用上下键选择。"
-        : "没有找到匹配的事项。";
+      let said = answers.length
+        ? "找到 " + answers.length + " 个事项，用上下键选择。"
+        : (notHere ? notHereText : "没有找到匹配的事项。");
+      if (referral) said += "请到" + String(referral.where || "") + "办理。";
+      if (related.length) said += "另有 " + related.length + " 个可能相关的事项。";
+      status.textContent = said;
     }
 
     function search(query) {
@@ -139,7 +190,7 @@
       const url = endpoint + "?" + new URLSearchParams({ q: query, limit: String(LIMIT) });
       const options = { signal: request.signal, headers: { Accept: "application/json" } };
       fetch(url, options)
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (response) { return response.ok ? response.json() : {}; })
         .then(function (data) { render(data, query); })
         .catch(function (error) { if (error.name !== "AbortError") close(); });
     }
@@ -173,14 +224,14 @@
       } else if (event.key === "Enter" && open && active >= 0) {
         event.preventDefault();
         window.location.assign(results[active].url);
-      } else if (event.key === "Escape" && (open || !empty.hidden)) {
+      } else if (event.key === "Escape" && (!list.hidden || !empty.hidden)) {
         event.preventDefault();
         close();
       }
     });
 
     input.addEventListener("focus", function () {
-      if (results.length && input.value.trim()) {
+      if (list.children.length && input.value.trim()) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
       }

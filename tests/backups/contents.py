@@ -14,7 +14,7 @@ from hall.models import DailyViews, HallSettings
 from procedures import publishing, reviews
 from procedures.models import BatchChange, MaterialKind, Procedure, ReviewRules
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
-from search.models import SearchMiss, Synonym
+from search.models import Referral, SearchMiss, Synonym
 from tests.backups.practice_contents import add_practice_rows
 from tests.factories import (
     FLOW_QUESTIONS,
@@ -94,6 +94,9 @@ def build_library(media_root: Path) -> None:
     DailyViews.objects.create(procedure=birth.procedure, day=today, count=7)
     Synonym.objects.create(words="临时救助 急难救助")
     SearchMiss.objects.create(query="办证", count=3)
+    Referral.objects.create(
+        title="住房公积金提取", keywords=["公积金"], where="市住房公积金管理中心", phone="12329"
+    )
     LogEntry.objects.create(
         user=admin,
         content_type=ContentType.objects.get_for_model(HallSettings),

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from procedures.roles import WINDOW_STAFF
+from search.models import Referral
 from tests.factories import make_category, make_draft, make_published, make_user
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,13 @@ def test_it_refuses_an_overlong_query_with_a_message(client):
 def test_it_answers_a_query_without_q(client):
     response = client.get(URL)
     assert response.status_code == 200
-    assert response.json() == {"query": "", "results": []}
+    assert response.json() == {
+        "query": "",
+        "results": [],
+        "related": [],
+        "referral": None,
+        "not_here": False,
+    }
 
 
 @pytest.mark.parametrize("limit", ["0", "51", "-1", "ten", "1.5"])
@@ -115,3 +122,47 @@ def test_a_caller_asking_what_an_occasion_takes_gets_the_bundle_first(client):
     assert slugs("开饭店")[0] == "shi-pin"  # the item named exactly so wins a plain query
     assert slugs("开饭店要办哪些手续")[0] == "kai-ban-can-yin-dian"
     assert slugs("开饭店一条龙")[0] == "kai-ban-can-yin-dian"
+
+
+def test_weaker_matches_come_apart_under_related(client):
+    make_published("最低生活保障", aliases=["低保"])
+    make_published("残疾人两项补贴", summary="已享受低保的，另按规定办理。")
+    body = client.get(URL, {"q": "低保"}).json()
+    assert [r["slug"] for r in body["results"]] == ["zui-di-sheng-huo-bao-zhang"]
+    [related] = body["related"]
+    assert set(related) == set(body["results"][0])
+    assert (body["referral"], body["not_here"]) == (None, False)
+
+
+def test_a_query_the_hall_does_not_handle_gets_the_referral(client):
+    make_published("失业保险金申领", summary="到窗口领取失业保险金。")
+    Referral.objects.create(
+        title="住房公积金提取",
+        keywords=["公积金"],
+        where="市住房公积金管理中心",
+        phone="12329",
+        hours="周一至周五 9:00—17:00",
+    )
+    body = client.get(URL, {"q": "公积金怎么取"}).json()
+    assert (body["results"], body["not_here"]) == ([], True)
+    assert body["referral"] == {
+        "title": "住房公积金提取",
+        "where": "市住房公积金管理中心",
+        "address": "",
+        "phone": "12329",
+        "hours": "周一至周五 9:00—17:00",
+        "note": "",
+        "url": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "query", ["<script>alert(1)</script>公积金", "公积金' OR 1=1 --", "公积金" * 60]
+)
+def test_hostile_queries_naming_a_referral_answer_plain_json(client, query):
+    Referral.objects.create(
+        title="住房公积金提取", keywords=["公积金"], where="市住房公积金管理中心"
+    )
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+    assert response.json()["referral"]["where"] == "市住房公积金管理中心"

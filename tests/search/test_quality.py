@@ -258,7 +258,8 @@ def test_the_right_procedure_comes_first(capsys):
     load_demo_library()
     first, top3, misses = Counter(), Counter(), []
     for query, slug, kind in QUERIES:
-        found = [r.slug for r in search(query, user=AnonymousUser(), limit=3, record_miss=False)]
+        answer = search(query, user=AnonymousUser(), limit=3, record_miss=False)
+        found = [r.slug for r in answer.results]
         first[kind] += bool(found) and found[0] == slug
         top3[kind] += slug in found
         if not found or found[0] != slug:

@@ -37,7 +37,7 @@ from procedures.models import (
     ReviewRules,
 )
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
-from search.models import SearchMiss, Synonym
+from search.models import Referral, SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
 from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
 from training.roles import TRAINERS
@@ -183,6 +183,8 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     "procedures.reviewrules": (NOTHING, NOTHING),
     "search.synonym": (VIEW | {"add", "delete"}, VIEW | {"add", "delete"}),
     "search.searchmiss": (VIEW, VIEW | {"delete"}),
+    # The referral list (转介清单): kept by editors and publishers.
+    "search.referral": (ADMIN_PAGES, ADMIN_PAGES),
     # Login failures (django-axes): superusers only.
     "axes.accessattempt": (NOTHING, NOTHING),
     "axes.accesslog": (NOTHING, NOTHING),
@@ -320,6 +322,7 @@ def library() -> Library:
         "procedures.reviewrules": ReviewRules.objects.get_or_create(pk=1)[0],
         "search.synonym": Synonym.objects.create(words="准生证 生育登记"),
         "search.searchmiss": SearchMiss.objects.create(query="办准生证"),
+        "search.referral": Referral.objects.create(title="住房公积金提取", where="市公积金中心"),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="guess", ip_address="10.0.0.9", failures_since_start=1
         ),

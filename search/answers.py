@@ -1,0 +1,32 @@
+"""Which ranked procedures answer the query, and which are only related to it.
+
+A result answers the query when every part of what was said is in its title or an alias
+(`named`), or when at least `SAID_SHARE` of the query's characters are found in it as written
+or as a synonym (not only by sound or as an abbreviation) and it scores at least `BEST_SHARE`
+of the best result. Everything else ranked is shown apart as 可能相关. A query with no answer is
+one the hall may not handle: search then looks in the referral list (`search.referrals`).
+"""
+
+from collections.abc import Sequence
+
+from search.ranking import Scored
+
+# Share of the query's characters an unnamed result must hold as said: a long sentence keeps
+# words no guide uses (我老伴瘫在床上…), a query about something else shares a character or two.
+SAID_SHARE = 0.4
+# Below this share of the best score, a result that holds the words is a passing mention.
+BEST_SHARE = 0.4
+
+
+def answers(scored: Scored, best_score: float) -> bool:
+    if scored.named:
+        return True
+    return scored.said >= SAID_SHARE and scored.score >= BEST_SHARE * best_score
+
+
+def split(ranked: Sequence[Scored]) -> tuple[list[Scored], list[Scored]]:
+    """The ranked results that answer the query, and the weaker ones, each in rank order."""
+    best_score = max((s.score for s in ranked), default=0.0)
+    answering = [s for s in ranked if answers(s, best_score)]
+    kept = {id(s) for s in answering}
+    return answering, [s for s in ranked if id(s) not in kept]

@@ -1,0 +1,60 @@
+"""A clerk searches for what the hall does not handle and is told where to send the resident."""
+
+import pytest
+from django.core.management import call_command
+
+from procedures.roles import WINDOW_STAFF
+from search.indexing import rebuild_index
+from tests.browser.conftest import log_in
+from tests.factories import make_category, make_published, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def hall():
+    make_published(
+        "失业保险金申领",
+        aliases=["失业金"],
+        summary="到窗口领取失业保险金。",
+        category=make_category("就业创业", "jiu-ye"),
+    )
+    make_published(
+        "最低生活保障", aliases=["低保"], category=make_category("民政救助", "min-zheng")
+    )
+    rebuild_index()
+    call_command("load_demo_referrals", stdout=None)
+    make_user("window", WINDOW_STAFF)
+
+
+def test_a_clerk_searching_a_thing_the_hall_does_not_handle_sees_where_to_go(
+    page, hall, screenshot
+):
+    log_in(page, "window")
+    page.goto("/")
+    page.locator("form[data-live-search] input[name=q]").first.fill("公积金怎么取")
+    box = page.locator(".live-results").first
+    box.get_by_text("本中心没有「公积金怎么取」对应的事项。").wait_for()
+    card = box.locator(".referral")
+    assert "市住房公积金管理中心" in card.inner_text()
+    assert "12329" in card.inner_text()
+    assert "周一至周五 9:00—17:00" in card.inner_text()
+    assert "可能相关" in box.inner_text()
+    screenshot("referral-live-search")
+
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    main = page.locator("main")
+    assert "本中心没有「公积金怎么取」对应的事项。" in main.inner_text()
+    assert "市住房公积金管理中心" in main.locator(".referral").inner_text()
+    screenshot("referral-results-page", full_page=True)
+
+
+def test_a_clerk_sees_answers_first_and_weaker_matches_apart(page, hall, screenshot):
+    log_in(page, "window")
+    page.goto("/")
+    page.locator("form[data-live-search] input[name=q]").first.fill("失业金")
+    first = page.locator(".live-results [role=option]").first
+    first.wait_for()
+    assert "失业保险金申领" in first.inner_text()
+    assert "本中心没有" not in page.locator(".live-results").first.inner_text()

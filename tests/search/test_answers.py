@@ -1,0 +1,56 @@
+"""Which results answer a query and which are only related (可能相关): the rule of
+`search.answers`, unit by unit, then through search."""
+
+import pytest
+
+from search import answers
+from search.ranking import Scored
+from tests.factories import make_published
+from tests.search.conftest import related_slugs, slugs
+
+
+def scored(score: float, *, named: bool = False, said: float = 0.0) -> Scored:
+    return Scored(score, entry=None, named=named, said=said)  # type: ignore[arg-type]
+
+
+def test_a_result_named_by_the_query_answers_it_however_low_it_scores():
+    assert answers.answers(scored(0.1, named=True), best_score=10.0)
+
+
+def test_a_result_holding_enough_of_what_was_said_and_scoring_near_the_best_answers():
+    assert answers.answers(scored(4.0, said=answers.SAID_SHARE), best_score=10.0)
+
+
+def test_a_result_holding_too_little_of_what_was_said_is_only_related():
+    assert not answers.answers(scored(10.0, said=0.25), best_score=10.0)
+
+
+def test_a_result_far_below_the_best_is_only_related():
+    assert not answers.answers(scored(3.9, said=1.0), best_score=10.0)
+
+
+def test_split_keeps_the_rank_order_in_both_parts():
+    ranked = [scored(9, named=True), scored(5, said=0.1), scored(4, said=1.0), scored(1, said=1)]
+    answering, related = answers.split(ranked)
+    assert answering == [ranked[0], ranked[2]]
+    assert related == [ranked[1], ranked[3]]
+
+
+@pytest.mark.django_db
+def test_a_procedure_that_only_mentions_the_words_is_related_not_an_answer():
+    make_published("最低生活保障", aliases=["低保"])
+    make_published("残疾人两项补贴", summary="已享受低保的，另按规定办理。")
+    assert slugs("低保") == ["zui-di-sheng-huo-bao-zhang"]
+    assert related_slugs("低保") == ["can-ji-ren-liang-xiang-bu-tie"]
+
+
+@pytest.mark.django_db
+def test_a_query_sharing_one_character_with_a_procedure_gets_no_answer():
+    make_published("失业保险金申领", summary="到窗口领取失业保险金。")
+    assert slugs("公积金怎么取") == []
+
+
+@pytest.mark.django_db
+def test_a_homophone_in_a_title_still_answers():
+    make_published("最低生活保障")
+    assert slugs("最低生活保帐") == ["zui-di-sheng-huo-bao-zhang"]
