@@ -122,13 +122,14 @@ class ProcedureAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         if request.user.has_perm(PUBLISH):
-            return ["slug", "kind"]
+            return ["slug", "kind", "catalogue_url"]
         # Not versioned, so public the moment they are saved: changed only by those who publish.
-        return ["slug", "kind", "code", "category", "position", "aliases"]
+        return ["slug", "kind", "code", "category", "position", "aliases", "catalogue_url"]
 
     def get_fields(self, request: HttpRequest, obj: Procedure | None = None) -> _FieldGroups:
         fields: _FieldGroups = ["slug", "title", "kind", "code", "category", "position", "aliases"]
-        return [f for f in fields if f != "title"] if obj else fields
+        # The provincial link comes from the official catalogue (import_catalogue).
+        return [*(f for f in fields if f != "title"), "catalogue_url"] if obj else fields
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Procedure], search_term: str

@@ -74,6 +74,13 @@ class Procedure(models.Model):
         help_text="永久不变：它印在告知单的二维码里。",
     )
     code = models.CharField("事项编码", max_length=50, blank=True)
+    # Not versioned, like the code: where the official catalogue publishes this item's guide.
+    catalogue_url = models.URLField(
+        "省级办事指南链接",
+        max_length=500,
+        blank=True,
+        help_text="官方事项目录中这个事项的办事指南页面。",
+    )
     kind = models.CharField(
         "类型",
         max_length=10,
