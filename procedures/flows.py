@@ -506,6 +506,15 @@ def condition_from_data(value: Any) -> tuple[Mapping[str, Any], ...]:
     return tuple(clause for clause in value if isinstance(clause, Mapping))
 
 
+def stored_answers(value: Any) -> tuple[tuple[str, str], ...]:
+    """A case's answers as stored ([{question, option}, …]) as (label, option) pairs."""
+    return tuple(
+        (str(a.get("question", "")), str(a.get("option", "")))
+        for a in value or ()
+        if isinstance(a, Mapping)
+    )
+
+
 def flow_of_version(version: Any, *, kind: str | None = None) -> Flow:
     """The flow of a version (a model row with its parts prefetched, or not)."""
     procedure_kind = kind or version.procedure.kind
@@ -542,11 +551,7 @@ def flow_of_version(version: Any, *, kind: str | None = None) -> Flow:
         cases=tuple(
             FlowCase(
                 name=case.name,
-                answers=tuple(
-                    (str(a.get("question", "")), str(a.get("option", "")))
-                    for a in case.answers or ()
-                    if isinstance(a, Mapping)
-                ),
+                answers=stored_answers(case.answers),
                 variant=case.variant,
                 materials=tuple(str(m) for m in case.materials or ()),
             )

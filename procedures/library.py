@@ -522,11 +522,7 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
         cases=tuple(
             CaseRecord(
                 name=c.name,
-                answers=tuple(
-                    (str(a.get("question", "")), str(a.get("option", "")))
-                    for a in c.answers or ()
-                    if isinstance(a, Mapping)
-                ),
+                answers=flows.stored_answers(c.answers),
                 variant=c.variant,
                 materials=tuple(str(m) for m in c.materials or ()),
             )
