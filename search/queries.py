@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from procedures import roles
 from procedures.models import Procedure
-from search import answers, query_plan, ranking, referrals, snippets
+from search import answers, query_plan, ranking, referrals, snippets, variants
 from search.models import Referral, SearchEntry, SearchMiss, Synonym
 from sopdesk.bookkeeping import best_effort, within_quota
 
@@ -41,6 +41,15 @@ class Result:
     marks: tuple[str, ...] = ()
     # Procedure.Kind: item, family (同类事项引导) or bundle (一件事).
     kind: str = "item"
+    # Shown with items that differ from it only by an action or level word (食品经营许可证 新办 /
+    # 变更 / 注销): the family's name, and the words that make this one this variant.
+    family: str = ""
+    variant: tuple[str, ...] = ()
+
+    @property
+    def title_parts(self) -> list[tuple[str, bool]]:
+        """The title in pieces, each saying whether it is one of the variant's words."""
+        return variants.split_title(self.title, self.variant)
 
     @property
     def kind_label(self) -> str:
@@ -59,6 +68,16 @@ class Answer:
     searched: bool = False
 
     @property
+    def result_groups(self) -> list[tuple[str, list[Result]]]:
+        """The results in order, a family's members (side by side) as one group."""
+        return _grouped(self.results)
+
+    @property
+    def related_groups(self) -> list[tuple[str, list[Result]]]:
+        """The related results, each as a group of its own (they are not offered as choices)."""
+        return [("", [result]) for result in self.related]
+
+    @property
     def not_here(self) -> bool:
         """Something was asked, and no procedure of the hall answers it."""
         return self.searched and not self.results
@@ -71,6 +90,16 @@ class Answer:
         if self.referral:
             return SearchMiss.Kind.REFERRAL
         return SearchMiss.Kind.WEAK if self.related else SearchMiss.Kind.MISS
+
+
+def _grouped(results: Sequence[Result]) -> list[tuple[str, list[Result]]]:
+    groups: list[tuple[str, list[Result]]] = []
+    for result in results:
+        if result.family and groups and groups[-1][0] == result.family:
+            groups[-1][1].append(result)
+        else:
+            groups.append((result.family, [result]))
+    return groups
 
 
 def search(
@@ -95,6 +124,9 @@ def search(
     internal = roles.sees_internal_notes(user)
     ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
     ranked = ranking.prefer_bundles(ranked, query)
+    ranked = variants.arrange(
+        ranked, plan.folded, title=lambda s: s.entry.title, score=lambda s: s.score
+    )
     answering, related = answers.split(ranked[:limit])
     answer = Answer(
         results=_results(answering, plan, internal=internal),
@@ -198,4 +230,18 @@ def _results(
                 kind=page["procedure__kind"],
             )
         )
-    return results
+    return _with_families(results)
+
+
+def _with_families(results: list[Result]) -> list[Result]:
+    """Results next to a sibling of their family (as `variants.arrange` put them) say so."""
+    families = [variants.family_of(result.title) for result in results]
+    keys = [family.key if family else "" for family in families]
+    marked = []
+    for index, (result, family) in enumerate(zip(results, families, strict=True)):
+        neighbours = keys[max(0, index - 1) : index] + keys[index + 1 : index + 2]
+        if family is None or family.key not in neighbours:
+            marked.append(result)
+            continue
+        marked.append(dataclasses.replace(result, family=family.name, variant=family.words))
+    return marked

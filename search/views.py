@@ -48,6 +48,8 @@ def _item(result: Result) -> dict:
         "snippet": result.snippet,
         "marks": list(result.marks),
         "kind": result.kind,
+        "family": result.family,
+        "variant": list(result.variant),
     }
 
 

@@ -22,25 +22,31 @@
     return node;
   }
 
-  // Text with every occurrence of the matched words wrapped in <mark>.
-  function marked(tag, className, text, marks) {
+  // Text with every occurrence of the matched words wrapped in <mark>, and of a variant's
+  // words (补办, 注销 … in a family of items) in <strong class="variant-word">, which wins.
+  function marked(tag, className, text, marks, variantWords) {
     const node = element(tag, className);
     const lower = text.toLowerCase();
     const ranges = [];
-    marks.forEach(function (mark) {
-      const needle = String(mark).toLowerCase();
-      if (!needle) return;
-      for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
-        ranges.push([at, at + needle.length]);
-      }
-    });
-    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    function find(words, strong) {
+      words.forEach(function (word) {
+        const needle = String(word).toLowerCase();
+        if (!needle) return;
+        for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
+          ranges.push([at, at + needle.length, strong]);
+        }
+      });
+    }
+    find(variantWords || [], true);
+    find(marks, false);
+    ranges.sort(function (a, b) { return a[0] - b[0] || (b[2] - a[2]) || b[1] - a[1]; });
     let position = 0;
     ranges.forEach(function (range) {
       const start = Math.max(range[0], position);
       if (range[1] <= start) return;
       if (start > position) node.append(text.slice(position, start));
-      node.append(element("mark", "", text.slice(start, range[1])));
+      const piece = text.slice(start, range[1]);
+      node.append(range[2] ? element("strong", "variant-word", piece) : element("mark", "", piece));
       position = range[1];
     });
     if (position < text.length) node.append(text.slice(position));
@@ -104,6 +110,7 @@
 
     function option(result, index, related) {
       const marks = Array.isArray(result.marks) ? result.marks : [];
+      const variantWords = Array.isArray(result.variant) ? result.variant : [];
       const item = element("li", "live-results__option" + (related ? " live-results__option--related" : ""));
       item.id = listId + "-" + index;
       item.setAttribute("role", "option");
@@ -112,7 +119,7 @@
       link.href = result.url;
       link.tabIndex = -1;
       link.append(
-        marked("span", "live-results__title", String(result.title || ""), marks),
+        marked("span", "live-results__title", String(result.title || ""), marks, variantWords),
         element("span", "live-results__category", String(result.category || ""))
       );
       if (result.snippet) {
@@ -161,7 +168,17 @@
         list.append(aside(element("p", "live-results__not-here", notHereText)));
       }
       if (referral && notHere) list.append(aside(referralCard(referral, false)));
-      answers.forEach(function (result, index) { list.append(option(result, index, false)); });
+      answers.forEach(function (result, index) {
+        // Items that differ only by an action word (新办 / 变更 / 注销 …) come side by side:
+        // the clerk asks the resident which one.
+        const family = typeof result.family === "string" ? result.family : "";
+        if (family && (index === 0 || answers[index - 1].family !== family)) {
+          const count = answers.filter(function (other) { return other.family === family; }).length;
+          list.append(aside(element("p", "live-results__family",
+            "同类事项「" + family + "」有 " + count + " 种办理情形，请问要办哪一种：")));
+        }
+        list.append(option(result, index, false));
+      });
       if (referral && !notHere) list.append(aside(referralCard(referral, true)));
       if (related.length) {
         list.append(aside(element("p", "live-results__heading", "可能相关")));

@@ -1,0 +1,207 @@
+"""Variant families: items that differ only by an action word or a level (issue 14, part 2).
+
+An official catalogue lists one licence many times: 食品经营许可证新办, …变更, …延续, …注销,
+…补办, and the same item at 县级 and 市级. Their titles are nearly the same, so search cannot tell
+them apart by the words of the licence; the caller's other words can: 弄丢了 asks for 补办, 饭店
+关门不开了 for 注销, 地址换了 for 变更, 快到期了 for 延续. Pure functions on titles and queries:
+
+- `family_of(title)` — the title without its action and level words (the family it belongs to)
+  and the words that were taken out (what makes this item this variant);
+- `cue_of(query)` — the action the caller's words ask for, if any;
+- `arrange(ranked, query)` — the ranked list with each family's members together where its best
+  member stood, the member the cue asks for first.
+"""
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from search import analyzer
+
+# Each action and the words catalogues use for it, longest first within the text they share.
+ACTION_WORDS: dict[str, tuple[str, ...]] = {
+    "新办": (
+        "首次申领",
+        "首次申请",
+        "初次申领",
+        "新申请",
+        "新办",
+        "新增",
+        "设立",
+        "核发",
+        "申领",
+        "发放",
+    ),
+    "变更": ("变更登记", "变更", "更正", "更名"),
+    "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "复核换证"),
+    "补办": ("遗失补领", "遗失补办", "损毁补领", "补办", "补证", "补领", "补发", "补换"),
+    "注销": ("注销登记", "注销", "撤销", "吊销"),
+    "停业": ("停业", "歇业"),
+    "复业": ("复业",),
+    "转入": ("转入", "迁入"),
+    "转出": ("转出", "迁出"),
+}
+LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
+# What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
+# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
+CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("停业", ("暂停", "暂时(?:不|停|关)", "歇业", "停业", "歇一段", "停一段", "先停", "停几个月")),
+    ("复业", ("复业", "重新开业", "恢复营业")),
+    (
+        "补办",
+        ("丢了", "丢失", "弄丢", "遗失", "找不到", "掉了", "不见了", "被偷", "损坏", "坏了")
+        + ("破了", "烂了", "补办", "补领", "补发", "补证", "补一"),
+    ),
+    (
+        "注销",
+        ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "倒闭", "转让")
+        + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去"),
+    ),
+    ("延续", ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")),
+    (
+        "变更",
+        ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
+        + ("搬家", "搬了", "搬到", "迁址", "地址变"),
+    ),
+    ("转入", ("迁来", "迁进", "迁入", "转入", "转进", "转来", "调入", "调进")),
+    ("转出", ("迁走", "迁出", "转出", "转走", "调出", "调走")),
+    (
+        "新办",
+        ("第一次", "首次", "初次", "新办", "新开", "刚开", "想开", "准备开", "要开")
+        + ("开一?[个家间]", "新申请", "申请新", "办个新"),
+    ),
+)
+CUES = tuple((action, re.compile("|".join(words))) for action, words in CUE_WORDS)
+BRACKETS = "()（）[]【】〔〕"
+LEFTOVER = re.compile(r"[()\[\]（）【】〔〕\s、，,:：_-]+")
+# A family name shorter than this is too generic to group by (补发 alone, 申领 alone).
+MIN_FAMILY = 3
+# Only members scoring at least this share of their family's best are brought forward with it.
+MEMBER_SHARE = 0.6
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+    """The family a title belongs to, and what makes the title this variant of it."""
+
+    # The title without its action and level words: as written, and folded for comparing.
+    name: str
+    key: str
+    # The action and level words as the title has them (补办; 核发 县级).
+    words: tuple[str, ...]
+    # The action they name (补办, 注销 …), None for a level alone.
+    action: str | None
+
+
+_WORDS = sorted(
+    [(word, action) for action, words in ACTION_WORDS.items() for word in words]
+    + [(word, None) for word in LEVEL_WORDS],
+    key=lambda pair: -len(pair[0]),
+)
+_WORD_RE = re.compile("|".join(re.escape(word) for word, _ in _WORDS))
+_ACTION_OF = dict(_WORDS)
+
+
+def family_of(title: str) -> Family | None:
+    """The family of a title, or None when it names no action or level."""
+    folded = analyzer.fold(title)
+    found = list(_WORD_RE.finditer(folded))
+    if not found:
+        return None
+    kept = _gaps(found, len(folded))
+    key = _name("".join(folded[a:b] for a, b in kept))
+    if len(key) < MIN_FAMILY:
+        return None
+    actions = [_ACTION_OF[m.group()] for m in found if _ACTION_OF[m.group()]]
+    return Family(
+        name=_name("".join(title[a:b] for a, b in kept)),
+        key=key,
+        words=tuple(title[m.start() : m.end()] for m in found),
+        action=actions[0] if actions else None,
+    )
+
+
+def _gaps(found: Sequence[re.Match[str]], length: int) -> list[tuple[int, int]]:
+    """The spans of a text between the matches."""
+    bounds = [0, *(edge for m in found for edge in (m.start(), m.end())), length]
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+
+def _name(text: str) -> str:
+    return LEFTOVER.sub("", text).removesuffix("的")
+
+
+def split_title(title: str, words: Sequence[str]) -> list[tuple[str, bool]]:
+    """`title` in pieces, each saying whether it is one of `words` (the variant's words)."""
+    if not words:
+        return [(title, False)]
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(title):
+        if match.start() > position:
+            parts.append((title[position : match.start()], False))
+        parts.append((match.group(), True))
+        position = match.end()
+    if position < len(title):
+        parts.append((title[position:], False))
+    return parts
+
+
+def cue_of(query: str) -> str | None:
+    """The action the caller's words ask for (补办 for 弄丢了), or None."""
+    for action, pattern in CUES:
+        if pattern.search(query):
+            return action
+    return None
+
+
+T = TypeVar("T")
+
+
+def arrange(
+    ranked: Sequence[T], query: str, *, title: Callable[[T], str], score: Callable[[T], float]
+) -> list[T]:
+    """`ranked` with each family together where its best member stands.
+
+    Members scoring at least MEMBER_SHARE of their family's best follow it, so a clerk sees the
+    variants side by side. When the query asks for an action (`cue_of`) and names no variant
+    itself, the member doing that action leads its family.
+    """
+    cue = cue_of(query)
+    families = [family_of(title(item)) for item in ranked]
+    groups: dict[str, list[int]] = {}
+    for index, family in enumerate(families):
+        if family is not None:
+            groups.setdefault(family.key, []).append(index)
+    placed: set[int] = set()
+    arranged: list[T] = []
+    for index in range(len(ranked)):
+        if index in placed:
+            continue
+        family = families[index]
+        members = groups.get(family.key, [index]) if family else [index]
+        best = score(ranked[index])
+        kept = [
+            i
+            for i in members
+            if i == index or (i not in placed and score(ranked[i]) >= MEMBER_SHARE * best)
+        ]
+        kept = _lead(kept, families, cue, query)
+        placed.update(kept)
+        arranged.extend(ranked[i] for i in kept)
+    return arranged
+
+
+def _lead(
+    members: list[int], families: Sequence[Family | None], cue: str | None, query: str
+) -> list[int]:
+    """Members in order, the one the cue asks for first unless the query names a variant."""
+    if cue is None or len(members) < 2:
+        return members
+    named = {word for i in members if (f := families[i]) is not None for word in f.words}
+    if any(word in query for word in named):
+        return members
+    asked = [i for i in members if (f := families[i]) is not None and f.action == cue]
+    return asked + [i for i in members if i not in asked]

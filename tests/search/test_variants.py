@@ -1,0 +1,171 @@
+"""Variant families (`search.variants`): items that differ only by an action or level word are
+one family; the caller's words pick the variant, or the family is shown together."""
+
+import pytest
+from django.test import Client
+
+from search import variants
+from search.queries import search
+from tests.factories import make_published
+from tests.search.conftest import ANONYMOUS, slugs
+
+LICENCE = "食品经营许可证"
+ACTIONS = ("新办", "变更", "延续", "注销", "补办")
+SLUGS = dict(zip(ACTIONS, ("new", "change", "renew", "close", "replace"), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "words", "action"),
+    [
+        ("食品经营许可证补办", "食品经营许可证", ("补办",), "补办"),
+        ("燃气经营许可证（新申请）", "燃气经营许可证", ("新申请",), "新办"),
+        ("建设工程规划许可证核发（县级）", "建设工程规划许可证", ("核发", "县级"), "新办"),
+        ("残疾人证遗失补领", "残疾人证", ("遗失补领",), "补办"),
+        ("烟草专卖零售许可证停业", "烟草专卖零售许可证", ("停业",), "停业"),
+        ("党组织关系转出", "党组织关系", ("转出",), "转出"),
+        ("民办学校设立（市级）", "民办学校", ("设立", "市级"), "新办"),
+        ("饮用水供水单位卫生许可（县级）", "饮用水供水单位卫生许可", ("县级",), None),
+    ],
+)
+def test_a_title_is_its_family_and_the_words_that_make_it_this_variant(
+    title, name, words, action
+):
+    family = variants.family_of(title)
+    assert family is not None
+    assert (family.name, family.words, family.action) == (name, words, action)
+
+
+def test_traditional_and_full_width_titles_share_their_family_key():
+    simplified = variants.family_of("食品经营许可证变更")
+    traditional = variants.family_of("食品經營許可證變更")
+    assert simplified and traditional
+    assert simplified.key == traditional.key
+
+
+@pytest.mark.parametrize("title", ["生育服务手册", "补办", "申领补发", "最低生活保障"])
+def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
+    assert variants.family_of(title) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "action"),
+    [
+        ("食品经营许可证弄丢了", "补办"),
+        ("烟草证找不到了", "补办"),
+        ("饭店关门不开了，许可证怎么处理", "注销"),
+        ("店铺转让了证怎么办", "注销"),
+        ("营业执照上的地址换了", "变更"),
+        ("烟草证快到期了", "延续"),
+        ("卫生许可证过期了还能用吗", "延续"),
+        ("暂时不营业了要报备吗", "停业"),
+        ("想歇一段时间", "停业"),
+        ("第一次申请燃气经营许可", "新办"),
+        ("想开个小饭馆", "新办"),
+        ("户口迁来本区", "转入"),
+        ("党员关系要转走", "转出"),
+        ("食品经营许可证", None),
+    ],
+)
+def test_the_callers_words_name_the_action(query, action):
+    assert variants.cue_of(query) == action
+
+
+def test_split_title_marks_the_variant_words():
+    parts = variants.split_title("建设工程规划许可证核发（县级）", ("核发", "县级"))
+    assert parts == [
+        ("建设工程规划许可证", False),
+        ("核发", True),
+        ("（", False),
+        ("县级", True),
+        ("）", False),
+    ]
+    assert variants.split_title("生育服务手册", ()) == [("生育服务手册", False)]
+
+
+def arranged(query: str, ranked: list[tuple[str, float]]) -> list[str]:
+    result = variants.arrange(ranked, query, title=lambda r: r[0], score=lambda r: r[1])
+    return [title for title, _ in result]
+
+
+def test_arrange_brings_a_family_together_where_its_best_member_stands():
+    ranked = [("燃气经营许可证新办", 9.0), ("燃气安全培训", 8.0), ("燃气经营许可证注销", 7.0)]
+    assert arranged("燃气经营许可证", ranked) == [
+        "燃气经营许可证新办",
+        "燃气经营许可证注销",
+        "燃气安全培训",
+    ]
+
+
+def test_arrange_puts_the_variant_the_caller_asks_for_first_in_its_family():
+    ranked = [(f"{LICENCE}{a}", 9.0 - i * 0.1) for i, a in enumerate(ACTIONS)] + [("低保", 1.0)]
+    titles = arranged("食品经营许可证弄丢了", ranked)
+    assert titles[0] == f"{LICENCE}补办"
+    assert sorted(titles[:5]) == sorted(f"{LICENCE}{a}" for a in ACTIONS)
+    assert titles[5] == "低保"
+
+
+def test_a_variant_named_in_the_query_keeps_the_score_order():
+    ranked = [(f"{LICENCE}变更", 9.0), (f"{LICENCE}补办", 8.0)]
+    # 变更 is named; 丢了 elsewhere in the sentence does not override it.
+    assert arranged("食品经营许可证变更，原来的丢了", ranked)[0] == f"{LICENCE}变更"
+
+
+def test_a_weak_member_is_not_pulled_up_to_its_family():
+    ranked = [("燃气经营许可证新办", 10.0), ("低保", 9.0), ("燃气经营许可证注销", 2.0)]
+    assert arranged("燃气", ranked) == ["燃气经营许可证新办", "低保", "燃气经营许可证注销"]
+
+
+def bare(title: str, slug: str) -> None:
+    """A catalogue item as imported: a title and nothing else."""
+    make_published(title, slug=slug, materials=(), steps=(), faqs=())
+
+
+@pytest.fixture
+def licences(db):
+    for action in ACTIONS:
+        bare(f"{LICENCE}{action}", f"licence-{SLUGS[action]}")
+    bare("最低生活保障", "di-bao")
+
+
+@pytest.mark.parametrize(
+    ("query", "action"),
+    [
+        ("食品经营许可证弄丢了", "补办"),
+        ("食品经营许可证快到期了", "延续"),
+        ("食品经营许可证上的地址换了", "变更"),
+        ("饭店关门了食品经营许可证怎么办", "注销"),
+        ("第一次办食品经营许可证", "新办"),
+    ],
+)
+def test_search_answers_the_variant_the_caller_means(licences, query, action):
+    assert slugs(query)[0] == f"licence-{SLUGS[action]}"
+
+
+def test_search_shows_the_family_together_with_the_differing_words(licences):
+    answer = search("食品经营许可证", user=ANONYMOUS)
+    family = [r for r in answer.results if r.family]
+    assert {r.slug for r in family} == {f"licence-{s}" for s in SLUGS.values()}
+    assert all(r.family == LICENCE for r in family)
+    assert {r.variant for r in family} == {(a,) for a in ACTIONS}
+    groups = answer.result_groups
+    assert groups[0][0] == LICENCE
+    assert len(groups[0][1]) == len(ACTIONS)
+
+
+def test_a_lone_member_is_not_called_a_family(db):
+    bare("燃气经营许可证注销", "gas-off")
+    bare("最低生活保障", "di-bao")
+    [result] = search("燃气经营许可证注销", user=ANONYMOUS).results
+    assert (result.family, result.variant) == ("", ())
+
+
+def test_the_api_and_the_results_page_show_the_family(licences):
+    client = Client()
+    data = client.get("/api/search", {"q": "食品经营许可证"}).json()
+    first = data["results"][0]
+    assert first["family"] == LICENCE
+    assert len(first["variant"]) == 1 and first["variant"][0] in ACTIONS
+    assert set(data) == {"query", "results", "related", "referral", "not_here"}
+    page = client.get("/search/", {"q": "食品经营许可证"}).content.decode()
+    assert f"同类事项「{LICENCE}」有 5 种办理情形" in page
+    assert '<strong class="variant-word">补办</strong>' in page
