@@ -398,6 +398,7 @@ def _import_record(
             code=record.code,
             aliases=record.aliases,
             kind=record.kind,
+            catalogue_url=record.catalogue_url,
             by=by,
         )
         _fill_and_maybe_publish(
@@ -405,8 +406,14 @@ def _import_record(
         )
         summary.created.append(record.slug)
         return
+    # A file without the provincial link keeps the one the catalogue import set.
     if publishing.update_procedure_details(
-        procedure, category=category, code=record.code, aliases=record.aliases, by=by
+        procedure,
+        category=category,
+        code=record.code,
+        aliases=record.aliases,
+        catalogue_url=record.catalogue_url or None,
+        by=by,
     ):
         summary.details_updated.append(record.slug)
     latest = procedure.latest_version
@@ -478,6 +485,7 @@ def same_content(a: ProcedureRecord, b: ProcedureRecord) -> bool:
             record,
             slug="",
             code="",
+            catalogue_url="",
             category="",
             aliases=(),
             change_summary="",
@@ -493,6 +501,7 @@ def record_for_version(version: ProcedureVersion) -> ProcedureRecord:
         slug=procedure.slug,
         kind=procedure.kind,
         code=procedure.code,
+        catalogue_url=procedure.catalogue_url,
         category=procedure.category.name,
         aliases=tuple(procedure.aliases),
         change_summary=version.change_summary,

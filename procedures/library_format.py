@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Field, Model
 from django.utils.text import slugify
 from pypinyin import Style, lazy_pinyin
@@ -76,8 +78,15 @@ ITEM = "item"
 NOT_KEY = "not"
 # The keys of a procedure, in the documented order: identity, then the version's content
 # fields as the model lists them, its parts, and how the import should publish it.
-IDENTITY_KEYS = ("slug", "title", "kind", "code", "category", "aliases")
-TEXT_KEYS = ("title", "code", "category", *VERSION_CONTENT_FIELDS[1:], "change_summary")
+IDENTITY_KEYS = ("slug", "title", "kind", "code", "catalogue_url", "category", "aliases")
+TEXT_KEYS = (
+    "title",
+    "code",
+    "catalogue_url",
+    "category",
+    *VERSION_CONTENT_FIELDS[1:],
+    "change_summary",
+)
 PROCEDURE_KEYS = (
     *IDENTITY_KEYS,
     *VERSION_CONTENT_FIELDS[1:],
@@ -157,6 +166,8 @@ class ProcedureRecord:
     title: str
     kind: str = ITEM
     code: str = ""
+    # The official catalogue's guide for this item (省级办事指南链接), an http(s) URL.
+    catalogue_url: str = ""
     category: str = DEFAULT_CATEGORY
     aliases: tuple[str, ...] = ()
     summary: str = ""
@@ -215,6 +226,7 @@ TEXT_LIMITS = {
         for name in (*VERSION_CONTENT_FIELDS, "change_summary")
     },
     "code": _max_length(Procedure, "code"),
+    "catalogue_url": _max_length(Procedure, "catalogue_url"),
     "category": _max_length(Category, "name"),
 }
 MATERIAL_LIMITS = {
@@ -471,6 +483,7 @@ def parse_procedure(item: Any, *, where: str, source: str = "") -> ProcedureReco
     if not values["title"]:
         problems.add("title", "缺少事项名称（title 是唯一必填的键）")
     values["category"] = values["category"] or DEFAULT_CATEGORY
+    _check_url(values["catalogue_url"], problems)
     slug = _slug(item.get("slug"), values["title"], problems)
     record = ProcedureRecord(
         slug=slug,
@@ -489,6 +502,15 @@ def parse_procedure(item: Any, *, where: str, source: str = "") -> ProcedureReco
     if problems.items:
         raise ImportFormatError(problems.items)
     return record
+
+
+def _check_url(url: str, problems: "_Problems") -> None:
+    if not url:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        problems.add("catalogue_url", f"应是以 http:// 或 https:// 开头的网址，实际是{_shown(url)}")
 
 
 def _kind(value: Any) -> str:

@@ -72,6 +72,7 @@ def create_procedure(
     code: str = "",
     aliases: Sequence[str] = (),
     kind: str = Procedure.Kind.ITEM,
+    catalogue_url: str = "",
     by: User,
 ) -> ProcedureVersion:
     """A new procedure (an item, a family or a bundle), appended to its category, with an empty
@@ -82,6 +83,7 @@ def create_procedure(
         kind=kind,
         category=category,
         code=code,
+        catalogue_url=catalogue_url,
         aliases=list(aliases),
         position=(last["position__max"] or 0) + 1,
     )
@@ -348,13 +350,18 @@ def update_procedure_details(
     code: str,
     aliases: Sequence[str],
     position: int | None = None,
+    catalogue_url: str | None = None,
     by: User,
 ) -> bool:
-    """Change what identifies a procedure but is not versioned content; True if anything changed."""
+    """Change what identifies a procedure but is not versioned content; True if anything changed.
+
+    `position` and `catalogue_url` stay as they are when None."""
     procedure = lock(procedure.pk)
-    new = {"category_id": category.pk, "code": code, "aliases": list(aliases)}
+    new: dict[str, object] = {"category_id": category.pk, "code": code, "aliases": list(aliases)}
     if position is not None:
         new["position"] = position
+    if catalogue_url is not None:
+        new["catalogue_url"] = catalogue_url
     changed = [name for name, value in new.items() if getattr(procedure, name) != value]
     if not changed:
         return False

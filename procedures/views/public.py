@@ -1,6 +1,7 @@
 """Pages anyone may read: published, in-force content; internal notes only for staff."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from procedures import signals
 from procedures.diffs import compare_versions
-from procedures.models import Category, Procedure, ProcedureVersion
+from procedures.models import Category, Material, Procedure, ProcedureVersion, Step
 from procedures.roles import sees_internal_notes
 from procedures.views.lookups import (
     current_version_or_404,
@@ -21,7 +22,11 @@ from procedures.views.lookups import (
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     procedures = Procedure.objects.public().filter(category=category)
-    versions = ProcedureVersion.objects.in_bulk([p.current_version_id for p in procedures])
+    # 待完善: an item from the official catalogue whose checklist nobody has written yet.
+    versions = ProcedureVersion.objects.annotate(
+        awaiting=~Exists(Material.objects.filter(version=OuterRef("pk")))
+        & ~Exists(Step.objects.filter(version=OuterRef("pk")))
+    ).in_bulk([p.current_version_id for p in procedures])
     entries = [(p, versions[p.current_version_id]) for p in procedures]
     return render(request, "procedures/category.html", {"category": category, "entries": entries})
 

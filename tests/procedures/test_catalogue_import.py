@@ -242,3 +242,50 @@ def test_the_command_lists_every_problem_and_fails(capsys):
     with pytest.raises(CommandError, match="拒绝 5 行，共 5 个问题；本次没有导入任何内容"):
         call_command("import_catalogue", str(SAMPLES / "bad_rows.csv"))
     assert "第 4 行" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- shown and exported
+
+
+def test_an_awaiting_item_says_so_on_its_page_with_the_provincial_link(client):
+    import_catalogue(SAMPLES / "catalogue.csv")
+    procedure = Procedure.objects.get(slug=GAS_NEW)
+    page = client.get(procedure.get_absolute_url()).content.decode()
+    assert "本事项内容待完善" in page
+    assert f'href="{procedure.catalogue_url}"' in page
+    category = client.get(procedure.category.get_absolute_url()).content.decode()
+    assert (
+        category.count("tag--awaiting")
+        == awaiting_content(Procedure.objects.filter(category=procedure.category)).count()
+    )
+
+
+def test_an_item_with_materials_is_not_called_awaiting(client):
+    version = make_published("生育服务手册")
+    page = client.get(version.procedure.get_absolute_url()).content.decode()
+    assert "待完善" not in page
+    category = client.get(version.procedure.category.get_absolute_url()).content.decode()
+    assert "tag--awaiting" not in category
+
+
+def test_the_library_format_carries_the_link_and_an_import_without_it_keeps_it(tmp_path):
+    import_catalogue(SAMPLES / "catalogue.csv")
+    procedure = Procedure.objects.get(slug=GAS_NEW)
+    exported = library.export_library(tmp_path / "out")
+    text = "".join(path.read_text(encoding="utf-8") for path in exported)
+    assert f"catalogue_url: {procedure.catalogue_url}" in text
+    write(tmp_path, "bare.yaml", f"slug: {GAS_NEW}\ntitle: {procedure.latest_version.title}\n")
+    library.import_library([tmp_path / "bare.yaml"], publish=True)
+    procedure.refresh_from_db()
+    assert procedure.catalogue_url.startswith("https://")
+
+
+def test_a_link_that_is_not_http_is_refused_by_name(tmp_path):
+    path = write(
+        tmp_path, "bad.yaml", "title: 燃气经营许可证新办\ncatalogue_url: javascript:alert(1)\n"
+    )
+    with pytest.raises(ImportFormatError) as error:
+        library.import_library([path], publish=True)
+    assert "catalogue_url" in error.value.problems[0]
+    assert "http://" in error.value.problems[0]
+    assert not Procedure.objects.exists()
