@@ -2,9 +2,10 @@
 
 A result answers the query when every part of what was said is in its title or an alias
 (`named`), or when at least `SAID_SHARE` of the query's characters are found in it as written
-or as a synonym (not only by sound or as an abbreviation) and it scores at least `BEST_SHARE`
-of the best result. Everything else ranked is shown apart as 可能相关. A query with no answer is
-one the hall may not handle: search then looks in the referral list (`search.referrals`).
+or as a synonym (not only by sound or as an abbreviation), more than generic words among them
+(报名 alone does not answer 高考报名), and it scores at least `BEST_SHARE` of the best result.
+Everything else ranked is shown apart as 可能相关. A query with no answer is one the hall may
+not handle: search then looks in the referral list (`search.referrals`).
 """
 
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ BEST_SHARE = 0.4
 def answers(scored: Scored, best_score: float) -> bool:
     if scored.named:
         return True
-    return scored.said >= SAID_SHARE and scored.score >= BEST_SHARE * best_score
+    return scored.specific and scored.said >= SAID_SHARE and scored.score >= BEST_SHARE * best_score
 
 
 def split(ranked: Sequence[Scored]) -> tuple[list[Scored], list[Scored]]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from procedures import roles
 from procedures.models import Procedure
-from search import answers, query_plan, ranking, referrals, snippets, variants
+from search import analyzer, answers, query_plan, ranking, referrals, snippets, variants
 from search.models import Referral, SearchEntry, SearchMiss, Synonym
 from sopdesk.bookkeeping import best_effort, within_quota
 
@@ -124,19 +124,48 @@ def search(
     internal = roles.sees_internal_notes(user)
     ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
     ranked = ranking.prefer_bundles(ranked, query)
+    cue = variants.cue_of(plan.folded)
     ranked = variants.arrange(
-        ranked, plan.folded, title=lambda s: s.entry.title, score=lambda s: s.score
+        ranked, plan.folded, cue, title=lambda s: s.entry.title, score=lambda s: s.score
     )
+    if cue:
+        ranked = [_cue_said(s, cue, plan) for s in ranked]
     answering, related = answers.split(ranked[:limit])
+    referral = referrals.match_word(query, said=plan.readings[0].content)
+    if referral:
+        answering, related = _sent_elsewhere(answering, related, referral[1])
     answer = Answer(
         results=_results(answering, plan, internal=internal),
         related=_results(related, plan, internal=internal),
-        referral=referrals.match(query, said=plan.readings[0].content),
+        referral=referral[0] if referral else None,
         searched=True,
     )
     if answer.miss_kind and record_miss:
         note_miss(plan.folded, client=client, kind=answer.miss_kind)
     return answer
+
+
+def _sent_elsewhere(
+    answering: list[ranking.Scored], related: list[ranking.Scored], word: str
+) -> tuple[list[ranking.Scored], list[ranking.Scored]]:
+    """When the query names a thing of the referral list (公积金贷款), a result whose name does
+    not hold that thing (创业担保贷款) answers only the rest of the query: it is related."""
+    word = analyzer.fold(word)
+    kept = [s for s in answering if word in s.entry.title or word in s.entry.alias_text]
+    moved = [s for s in answering if s not in kept]
+    return kept, moved + related
+
+
+def _cue_said(
+    scored: ranking.Scored, cue: variants.Cue, plan: query_plan.QueryPlan
+) -> ranking.Scored:
+    """A variant doing what the caller asked (补办 for 弄丢了) has those words of the query said."""
+    if not variants.does(scored.entry.title, cue.action):
+        return scored
+    content = plan.readings[0].content
+    words = "".join(char for char in cue.words if char in content)
+    share = len(words) / len(content) if content else 0.0
+    return dataclasses.replace(scored, said=min(1.0, scored.said + share))
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:

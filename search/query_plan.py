@@ -9,8 +9,10 @@ terms each alternative looks for are the analyzer's (`search.analyzer`), as the 
 import dataclasses
 import functools
 import itertools
+import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 
+from search import variants
 from search.analyzer import (
     INITIALS_PREFIX,
     PINYIN_PREFIX,
@@ -47,6 +49,27 @@ FILLERS = frozenset(
 PARTICLES = frozenset("吗呢吧啊呀哦嘛啦么哈呐哇嗯噢喔的了我你您他她它咱啥想要得")
 
 # Pinyin matches of a homophone are good evidence but weaker than the characters themselves.
+# Words of what is done rather than of what it is done for: 高考报名 shares 报名 with
+# 社区工作者招聘报名, 结婚证补办 shares 补办 with 营业执照遗失补办, and neither answers it.
+GENERIC_WORDS = frozenset(
+    [
+        *("申请", "申报", "申领", "办理", "手续", "登记", "备案", "审批", "审核", "核准", "核发"),
+        *("认定", "认证", "证明", "证书", "证件", "许可", "资格", "报名", "补办", "补领", "补发"),
+        *("换证", "换发", "换领", "变更", "注销", "延续", "延期", "新办", "查询", "开具", "出具"),
+        *("缴纳", "缴费", "服务", "材料", "业务", "事项", "咨询", "流程", "办证", "要求", "条件"),
+        *("办", "换", "补", "领", "交", "证"),
+    ]
+)
+# The words a caller uses for what to do with an item (弄丢了, 到期了) are generic too.
+GENERIC_RE = re.compile(
+    "|".join(
+        [
+            *(pattern.pattern for _, pattern in variants.CUES),
+            *sorted(GENERIC_WORDS, key=len, reverse=True),
+        ]
+    )
+)
+
 HOMOPHONE_FACTOR = 0.75
 SYNONYM_FACTOR = 0.9
 # Abbreviations take characters from the words of a name (低保 for 最低生活保障, 社保 for 社会保险):
@@ -123,6 +146,15 @@ class Reading:
     # Set when the query is pinyin or initials to compare with a title as a whole.
     letters: str = ""
     letters_kind: str = ""
+
+    @functools.cached_property
+    def generic_mask(self) -> int:
+        """The characters of the content that are words any procedure may hold (申请, 补办,
+        证明 …): a result holding only those does not answer the query (see `search.answers`)."""
+        mask = 0
+        for match in GENERIC_RE.finditer(self.content):
+            mask |= ((1 << len(match.group())) - 1) << match.start()
+        return mask
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,6 +49,8 @@ class Scored:
     named: bool = False
     # The share of the query's characters found in the entry as written or as a synonym.
     said: float = 0.0
+    # What was found as said holds more than generic words (申请, 补办 …).
+    specific: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,12 +124,12 @@ def _scored(rows: list[dict], plan: query_plan.QueryPlan, weights: list) -> list
     scored = []
     for row in rows:
         document = Document(row)
-        score, named, said = max(
+        score, named, said, specific = max(
             score_document(reading, reading_weights, document)
             for reading, reading_weights in zip(plan.readings, weights, strict=True)
         )
         if score > 0:
-            scored.append(Scored(score, document, named, said))
+            scored.append(Scored(score, document, named, said, specific))
     return scored
 
 

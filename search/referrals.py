@@ -21,24 +21,30 @@ def compact(text: str) -> str:
 
 def match(query: str, *, said: str = "") -> Referral | None:
     """The entry of the list `query` names, or None; `said` is the query without fillers."""
+    found = match_word(query, said=said)
+    return found[0] if found else None
+
+
+def match_word(query: str, *, said: str = "") -> tuple[Referral, str] | None:
+    """The entry of the list `query` names and the words of the query that name it."""
     whole = compact(query)
     said = compact(said)
     if len(whole) < MIN_WORD:
         return None
-    named = [(_matched_length(r, whole, said), r) for r in Referral.objects.all()]
-    length, found = max(named, key=lambda pair: pair[0], default=(0, None))
-    return found if length else None
+    named = [(_matched_word(r, whole, said), r) for r in Referral.objects.all()]
+    word, found = max(named, key=lambda pair: len(pair[0]), default=("", None))
+    return (found, word) if word and found else None
 
 
-def _matched_length(referral: Referral, whole: str, said: str) -> int:
-    """The length of the longest word of `referral` the query names; 0 if none."""
+def _matched_word(referral: Referral, whole: str, said: str) -> str:
+    """The longest word of `referral` the query names (as the query has it); "" if none."""
     named = [referral.title, *referral.keywords]
-    longest = 0
+    longest = ""
     for word in (compact(w) for w in named if isinstance(w, str)):
         if len(word) < MIN_WORD:
             continue
-        if word in whole:
-            longest = max(longest, len(word))
-        elif len(said) >= MIN_WORD and said in word:
-            longest = max(longest, len(said))
+        if word in whole and len(word) > len(longest):
+            longest = word
+        elif len(said) >= MIN_WORD and said in word and len(said) > len(longest):
+            longest = said
     return longest

@@ -104,12 +104,14 @@ class Document:
 
 def score_document(
     reading: query_plan.Reading, weights: Sequence[float], doc: Document
-) -> tuple[float, bool, float]:
+) -> tuple[float, bool, float, bool]:
     """Sum of weight × best field over the query's units, scaled by how much of it is covered.
 
     Returns the score, whether every part of the query is in the title or an alias (`named`),
-    and how much of it is found as said: the share of the query's characters found as written
-    or as a synonym, not only by sound or as an abbreviation (see `search.answers`).
+    how much of it is found as said: the share of the query's characters found as written
+    or as a synonym, not only by sound or as an abbreviation (see `search.answers`), and
+    whether what was found as said holds more than generic words (`specific`: 报名 alone does
+    not answer 高考报名; a query of generic words only is specific wherever it is found).
 
     Coverage counts the query's characters, not its bigrams: a bigram across two words (the 织转
     of 党组织转出) is rarely written anywhere, and its absence says nothing.
@@ -117,10 +119,13 @@ def score_document(
     total = 0.0
     covered = coverable = said = spoken = 0
     named = True
+    generic = reading.generic_mask
     for unit, weight in zip(reading.units, weights, strict=True):
         if not unit.weak:
             spoken |= unit.mask  # A part no entry holds was said all the same.
         if not weight:
+            # Nothing holds it: the query asks for more than any name says (高考 of 高考报名).
+            named = named and unit.weak
             continue
         best = 0.0
         as_said = False
@@ -139,12 +144,13 @@ def score_document(
                 said |= unit.mask
             named = named and best > BOOSTS["materials"]
     if not total:
-        return 0.0, False, 0.0
+        return 0.0, False, 0.0, False
     coverage = covered.bit_count() / coverable.bit_count() if coverable else 1.0
     said_share = said.bit_count() / spoken.bit_count() if spoken else 0.0
     named = named and bool(coverable)
+    specific = bool(said & ~generic) or not spoken & ~generic
     score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
-    return score, named, said_share
+    return score, named, said_share, specific
 
 
 def _name_bonus(reading: query_plan.Reading, doc: Document) -> float:

@@ -24,6 +24,9 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "新办": (
         "首次申领",
         "首次申请",
+        "首次注册",
+        "首次登记",
+        "首次备案",
         "初次申领",
         "新申请",
         "新办",
@@ -33,39 +36,47 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
         "申领",
         "发放",
     ),
-    "变更": ("变更登记", "变更", "更正", "更名"),
-    "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "复核换证"),
+    "变更": ("变更注册", "变更", "更正", "更名"),
+    "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "再注册", "复核换证"),
     "补办": ("遗失补领", "遗失补办", "损毁补领", "补办", "补证", "补领", "补发", "补换"),
-    "注销": ("注销登记", "注销", "撤销", "吊销"),
-    "停业": ("停业", "歇业"),
-    "复业": ("复业",),
+    "注销": ("注销注册", "注销", "撤销", "吊销", "终止", "取消", "退出"),
+    "停业": ("停业", "歇业", "停用"),
+    "复业": ("恢复营业", "复业", "启用"),
     "转入": ("转入", "迁入"),
-    "转出": ("转出", "迁出"),
+    "转出": ("转出", "迁出", "迁移"),
 }
 LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
 # What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
 # 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
 CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("停业", ("暂停", "暂时(?:不|停|关)", "歇业", "停业", "歇一段", "停一段", "先停", "停几个月")),
-    ("复业", ("复业", "重新开业", "恢复营业")),
+    ("复业", ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖")),
+    (
+        "停业",
+        ("暂停", "暂时(?:不|停|关)", "歇业", "停业", "歇一段", "停一段", "先停", "停几个月")
+        + ("报停", "停用", "暂不"),
+    ),
     (
         "补办",
         ("丢了", "丢失", "弄丢", "遗失", "找不到", "掉了", "不见了", "被偷", "损坏", "坏了")
-        + ("破了", "烂了", "补办", "补领", "补发", "补证", "补一"),
+        + ("破了", "烂了", "撕破", "补办", "补领", "补发", "补证", "补一"),
     ),
     (
         "注销",
-        ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "倒闭", "转让")
-        + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去"),
+        ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "关闭", "倒闭", "转让")
+        + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去", "解散", "销户", "报废")
+        + ("停办", "不要了", "交回", "去世", "不用了", "退出"),
     ),
     ("延续", ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")),
     (
         "变更",
         ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
-        + ("搬家", "搬了", "搬到", "迁址", "地址变"),
+        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方"),
     ),
-    ("转入", ("迁来", "迁进", "迁入", "转入", "转进", "转来", "调入", "调进")),
-    ("转出", ("迁走", "迁出", "转出", "转走", "调出", "调走")),
+    (
+        "转入",
+        ("迁来", "迁进", "迁入", "转入", "转进", "转来", "转回", "调回", "调入", "调进", "接过来"),
+    ),
+    ("转出", ("迁走", "迁出", "转出", "转走", "调出", "调走", "带过去", "搬去外")),
     (
         "新办",
         ("第一次", "首次", "初次", "新办", "新开", "刚开", "想开", "准备开", "要开")
@@ -73,6 +84,8 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 CUES = tuple((action, re.compile("|".join(words))) for action, words in CUE_WORDS)
+# What a caller naming a licence and nothing else most often wants.
+DEFAULT_ACTION = "新办"
 BRACKETS = "()（）[]【】〔〕"
 LEFTOVER = re.compile(r"[()\[\]（）【】〔〕\s、，,:：_-]+")
 # A family name shorter than this is too generic to group by (补发 alone, 申领 alone).
@@ -149,27 +162,45 @@ def split_title(title: str, words: Sequence[str]) -> list[tuple[str, bool]]:
     return parts
 
 
-def cue_of(query: str) -> str | None:
+@dataclasses.dataclass(frozen=True)
+class Cue:
+    """What the caller's words ask to do, and the words that said it."""
+
+    action: str
+    words: str
+
+
+def cue_of(query: str) -> Cue | None:
     """The action the caller's words ask for (补办 for 弄丢了), or None."""
     for action, pattern in CUES:
-        if pattern.search(query):
-            return action
+        if match := pattern.search(query):
+            return Cue(action, match.group())
     return None
+
+
+def does(title: str, action: str) -> bool:
+    """Whether the item of this title does `action` (食品经营许可证补办 does 补办)."""
+    family = family_of(title)
+    return family is not None and family.action == action
 
 
 T = TypeVar("T")
 
 
 def arrange(
-    ranked: Sequence[T], query: str, *, title: Callable[[T], str], score: Callable[[T], float]
+    ranked: Sequence[T],
+    query: str,
+    cue: Cue | None,
+    *,
+    title: Callable[[T], str],
+    score: Callable[[T], float],
 ) -> list[T]:
     """`ranked` with each family together where its best member stands.
 
     Members scoring at least MEMBER_SHARE of their family's best follow it, so a clerk sees the
-    variants side by side. When the query asks for an action (`cue_of`) and names no variant
-    itself, the member doing that action leads its family.
+    variants side by side. When the query asks for an action (`cue`, from `cue_of(query)`) and
+    names no variant itself, the member doing that action leads its family.
     """
-    cue = cue_of(query)
     families = [family_of(title(item)) for item in ranked]
     groups: dict[str, list[int]] = {}
     for index, family in enumerate(families):
@@ -195,13 +226,15 @@ def arrange(
 
 
 def _lead(
-    members: list[int], families: Sequence[Family | None], cue: str | None, query: str
+    members: list[int], families: Sequence[Family | None], cue: Cue | None, query: str
 ) -> list[int]:
-    """Members in order, the one the cue asks for first unless the query names a variant."""
-    if cue is None or len(members) < 2:
+    """Members in order: the one the cue asks for first (新办 when the caller asks for nothing
+    in particular: naming a licence, one means getting it), unless the query names a variant."""
+    if len(members) < 2:
         return members
     named = {word for i in members if (f := families[i]) is not None for word in f.words}
     if any(word in query for word in named):
         return members
-    asked = [i for i in members if (f := families[i]) is not None and f.action == cue]
+    action = cue.action if cue else DEFAULT_ACTION
+    asked = [i for i in members if (f := families[i]) is not None and f.action == action]
     return asked + [i for i in members if i not in asked]

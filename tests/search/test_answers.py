@@ -54,3 +54,23 @@ def test_a_query_sharing_one_character_with_a_procedure_gets_no_answer():
 def test_a_homophone_in_a_title_still_answers():
     make_published("最低生活保障")
     assert slugs("最低生活保帐") == ["zui-di-sheng-huo-bao-zhang"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("高考报名", "社区工作者招聘报名"),
+        ("结婚证丢了补办", "营业执照遗失补领"),
+        ("护照过期了怎么换", "营业执照换发"),
+    ],
+)
+def test_a_result_sharing_only_generic_words_with_the_query_does_not_answer(query, title):
+    make_published(title, slug="other", materials=(), steps=(), faqs=())
+    assert slugs(query) == []
+
+
+@pytest.mark.django_db
+def test_a_query_of_generic_words_only_is_still_answered():
+    make_published("社区工作者招聘报名", slug="sign-up", materials=(), steps=(), faqs=())
+    assert slugs("报名") == ["sign-up"]

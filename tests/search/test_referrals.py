@@ -125,3 +125,20 @@ def test_a_one_character_keyword_is_refused_with_a_message(client):
     )
     assert response.status_code == 200
     assert "关键词至少两个字" in response.content.decode()
+
+
+def test_a_procedure_that_answers_only_the_rest_of_a_referred_query_is_related():
+    housing_fund()
+    make_published("创业担保贷款贴息申请", slug="loan", materials=(), steps=(), faqs=())
+    answer = queries.search("公积金贷款", user=ANONYMOUS)
+    assert answer.results == []
+    assert [r.slug for r in answer.related] == ["loan"]
+    assert answer.referral is not None and answer.not_here
+
+
+def test_a_procedure_naming_the_referred_thing_still_answers():
+    housing_fund()
+    make_published("住房公积金缴存证明开具", slug="fund-proof", materials=(), steps=(), faqs=())
+    answer = queries.search("公积金缴存证明", user=ANONYMOUS)
+    assert [r.slug for r in answer.results] == ["fund-proof"]
+    assert answer.referral is not None and not answer.not_here

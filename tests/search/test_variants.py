@@ -27,9 +27,7 @@ SLUGS = dict(zip(ACTIONS, ("new", "change", "renew", "close", "replace"), strict
         ("饮用水供水单位卫生许可（县级）", "饮用水供水单位卫生许可", ("县级",), None),
     ],
 )
-def test_a_title_is_its_family_and_the_words_that_make_it_this_variant(
-    title, name, words, action
-):
+def test_a_title_is_its_family_and_the_words_that_make_it_this_variant(title, name, words, action):
     family = variants.family_of(title)
     assert family is not None
     assert (family.name, family.words, family.action) == (name, words, action)
@@ -67,7 +65,10 @@ def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
     ],
 )
 def test_the_callers_words_name_the_action(query, action):
-    assert variants.cue_of(query) == action
+    cue = variants.cue_of(query)
+    assert (cue.action if cue else None) == action
+    if cue:
+        assert cue.words in query
 
 
 def test_split_title_marks_the_variant_words():
@@ -83,7 +84,8 @@ def test_split_title_marks_the_variant_words():
 
 
 def arranged(query: str, ranked: list[tuple[str, float]]) -> list[str]:
-    result = variants.arrange(ranked, query, title=lambda r: r[0], score=lambda r: r[1])
+    cue = variants.cue_of(query)
+    result = variants.arrange(ranked, query, cue, title=lambda r: r[0], score=lambda r: r[1])
     return [title for title, _ in result]
 
 
@@ -169,3 +171,13 @@ def test_the_api_and_the_results_page_show_the_family(licences):
     page = client.get("/search/", {"q": "食品经营许可证"}).content.decode()
     assert f"同类事项「{LICENCE}」有 5 种办理情形" in page
     assert '<strong class="variant-word">补办</strong>' in page
+
+
+def test_naming_a_licence_and_nothing_else_puts_its_first_issue_first():
+    ranked = [(f"{LICENCE}变更", 9.0), (f"{LICENCE}注销", 8.9), (f"{LICENCE}新办", 8.8)]
+    assert arranged("食品经营许可证", ranked)[0] == f"{LICENCE}新办"
+
+
+def test_the_variant_the_caller_means_answers_even_when_the_cue_is_most_of_the_query(licences):
+    answer = search("食品经营许可证快要到期了该怎么弄", user=ANONYMOUS)
+    assert answer.results[0].slug == "licence-renew"
