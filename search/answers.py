@@ -1,11 +1,12 @@
 """Which ranked procedures answer the query, and which are only related to it.
 
 A result answers the query when every part of what was said is in its title or an alias
-(`named`), or when at least `SAID_SHARE` of the query's characters are found in it as written
-or as a synonym (not only by sound or as an abbreviation), more than generic words among them
-(报名 alone does not answer 高考报名), and it scores at least `BEST_SHARE` of the best result.
-Everything else ranked is shown apart as 可能相关. A query with no answer is one the hall may
-not handle: search then looks in the referral list (`search.referrals`).
+(`named`), or when at least `SAID_SHARE` of the query's characters (less for a long sentence)
+are found in it as written or as a synonym (not only by sound or as an abbreviation), more
+than generic words among them (报名 alone does not answer 高考报名), and it scores at least
+`BEST_SHARE` of the best result. Everything else ranked is shown apart as 可能相关. A query
+with no answer is one the hall may not handle: search then looks in the referral list
+(`search.referrals`).
 """
 
 from collections.abc import Sequence
@@ -14,20 +15,38 @@ from search.ranking import Scored
 
 # Share of the query's characters an unnamed result must hold as said: a long sentence keeps
 # words no guide uses (我老伴瘫在床上…), a query about something else shares a character or two.
+# A sentence longer than SHORT characters (without fillers) holds more everyday words, so the
+# share asked falls to LONG_SAID_SHARE at LONG characters.
 SAID_SHARE = 0.4
+LONG_SAID_SHARE = 0.25
+SHORT, LONG = 8, 14
 # Below this share of the best score, a result that holds the words is a passing mention.
 BEST_SHARE = 0.4
 
 
-def answers(scored: Scored, best_score: float) -> bool:
+def said_share(length: int) -> float:
+    """The share of a query of `length` characters an unnamed result must hold as said."""
+    if length <= SHORT:
+        return SAID_SHARE
+    longer = min(1.0, (length - SHORT) / (LONG - SHORT))
+    return SAID_SHARE - (SAID_SHARE - LONG_SAID_SHARE) * longer
+
+
+def answers(scored: Scored, best_score: float, length: int = 0) -> bool:
+    """Whether `scored` answers a query of `length` characters (fillers left out)."""
     if scored.named:
         return True
-    return scored.specific and scored.said >= SAID_SHARE and scored.score >= BEST_SHARE * best_score
+    return (
+        scored.specific
+        and scored.said >= said_share(length)
+        and scored.score >= BEST_SHARE * best_score
+    )
 
 
-def split(ranked: Sequence[Scored]) -> tuple[list[Scored], list[Scored]]:
-    """The ranked results that answer the query, and the weaker ones, each in rank order."""
+def split(ranked: Sequence[Scored], length: int = 0) -> tuple[list[Scored], list[Scored]]:
+    """The ranked results that answer a query of `length` characters (fillers left out), and
+    the weaker ones, each in rank order."""
     best_score = max((s.score for s in ranked), default=0.0)
-    answering = [s for s in ranked if answers(s, best_score)]
+    answering = [s for s in ranked if answers(s, best_score, length)]
     kept = {id(s) for s in answering}
     return answering, [s for s in ranked if id(s) not in kept]

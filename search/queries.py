@@ -130,7 +130,7 @@ def search(
     )
     if cue:
         ranked = [_cue_said(s, cue, plan) for s in ranked]
-    answering, related = answers.split(ranked[:limit])
+    answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))
     referral = referrals.match_word(query, said=plan.readings[0].content)
     if referral:
         answering, related = _sent_elsewhere(answering, related, referral[1])

@@ -74,3 +74,13 @@ def test_a_result_sharing_only_generic_words_with_the_query_does_not_answer(quer
 def test_a_query_of_generic_words_only_is_still_answered():
     make_published("社区工作者招聘报名", slug="sign-up", materials=(), steps=(), faqs=())
     assert slugs("报名") == ["sign-up"]
+
+
+def test_a_long_sentence_needs_a_smaller_share_of_its_characters_said():
+    assert answers.said_share(answers.SHORT) == answers.SAID_SHARE
+    assert answers.said_share(answers.LONG) == answers.LONG_SAID_SHARE
+    assert answers.said_share(100) == answers.LONG_SAID_SHARE
+    middle = answers.said_share((answers.SHORT + answers.LONG) // 2)
+    assert answers.LONG_SAID_SHARE < middle < answers.SAID_SHARE
+    assert answers.answers(scored(5.0, said=0.3), best_score=5.0, length=answers.LONG)
+    assert not answers.answers(scored(5.0, said=0.3), best_score=5.0, length=answers.SHORT)

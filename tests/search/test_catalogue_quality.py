@@ -23,8 +23,8 @@ from procedures.catalogue_import import import_catalogue
 from search.queries import search
 
 SET = Path(__file__).parent / "catalogue"
-FIRST_FLOOR = 0.70
-TOP3_FLOOR = 0.75
+FIRST_FLOOR = 0.75
+TOP3_FLOOR = 0.80
 ABSENT_FLOOR = 0.75
 MIN_PER_KIND = 60
 
