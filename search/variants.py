@@ -32,12 +32,14 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
         "新办",
         "新增",
         "设立",
+        "成立",
+        "注册",
         "核发",
         "申领",
         "发放",
     ),
     "变更": ("变更注册", "变更", "更正", "更名"),
-    "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "再注册", "复核换证"),
+    "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "再注册", "复核换证", "签注"),
     "补办": ("遗失补领", "遗失补办", "损毁补领", "补办", "补证", "补领", "补发", "补换"),
     "注销": ("注销注册", "注销", "撤销", "吊销", "终止", "取消", "退出"),
     "停业": ("停业", "歇业", "停用"),
@@ -66,11 +68,15 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去", "解散", "销户", "报废")
         + ("停办", "不要了", "交回", "去世", "不用了", "退出"),
     ),
-    ("延续", ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")),
+    (
+        "延续",
+        ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")
+        + ("往后延", "延几天", "推迟", "延长", "续一下"),
+    ),
     (
         "变更",
         ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
-        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方"),
+        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方", "换一[家个]", "换成"),
     ),
     (
         "转入",
@@ -131,7 +137,7 @@ def family_of(title: str) -> Family | None:
         name=_name("".join(title[a:b] for a, b in kept)),
         key=key,
         words=tuple(title[m.start() : m.end()] for m in found),
-        action=actions[0] if actions else None,
+        action=actions[-1] if actions else None,  # 执业注册（变更注册） is a 变更
     )
 
 
@@ -217,12 +223,21 @@ def arrange(
         kept = [
             i
             for i in members
-            if i == index or (i not in placed and score(ranked[i]) >= MEMBER_SHARE * best)
+            if i == index
+            or (
+                i not in placed
+                and (score(ranked[i]) >= MEMBER_SHARE * best or _asked(families[i], cue))
+            )
         ]
         kept = _lead(kept, families, cue, query)
         placed.update(kept)
         arranged.extend(ranked[i] for i in kept)
     return arranged
+
+
+def _asked(family: Family | None, cue: Cue | None) -> bool:
+    """The member does what the caller asked: it joins its family however it scored."""
+    return cue is not None and family is not None and family.action == cue.action
 
 
 def _lead(

@@ -181,3 +181,16 @@ def test_naming_a_licence_and_nothing_else_puts_its_first_issue_first():
 def test_the_variant_the_caller_means_answers_even_when_the_cue_is_most_of_the_query(licences):
     answer = search("食品经营许可证快要到期了该怎么弄", user=ANONYMOUS)
     assert answer.results[0].slug == "licence-renew"
+
+
+def test_the_last_action_word_of_a_title_is_its_action():
+    family = variants.family_of("医师执业注册（变更注册）")
+    assert family is not None
+    assert (family.key, family.action) == ("医师执业", "变更")
+    first = variants.family_of("医师执业注册（首次注册）")
+    assert first is not None and (first.key, first.action) == ("医师执业", "新办")
+
+
+def test_the_member_the_caller_asks_for_joins_its_family_however_it_scored():
+    ranked = [("烟草专卖零售许可证恢复营业", 10.0), ("低保", 9.0), ("烟草专卖零售许可证停业", 2.0)]
+    assert arranged("小卖部暂时不营业了", ranked)[0] == "烟草专卖零售许可证停业"
