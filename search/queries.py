@@ -131,13 +131,13 @@ def search(
     if cue:
         ranked = [_cue_said(s, cue, plan) for s in ranked]
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))
-    referral = referrals.match_word(query, said=plan.readings[0].content)
-    if referral:
-        answering, related = _sent_elsewhere(answering, related, referral[1])
+    referral, referred = referrals.named(query, said=plan.readings[0].content)
+    if referred:
+        answering, related = _sent_elsewhere(answering, related, referred)
     answer = Answer(
         results=_results(answering, plan, internal=internal),
         related=_results(related, plan, internal=internal),
-        referral=referral[0] if referral else None,
+        referral=referral,
         searched=True,
     )
     if answer.miss_kind and record_miss:
@@ -146,12 +146,16 @@ def search(
 
 
 def _sent_elsewhere(
-    answering: list[ranking.Scored], related: list[ranking.Scored], word: str
+    answering: list[ranking.Scored], related: list[ranking.Scored], words: set[str]
 ) -> tuple[list[ranking.Scored], list[ranking.Scored]]:
-    """When the query names a thing of the referral list (公积金贷款), a result whose name does
-    not hold that thing (创业担保贷款) answers only the rest of the query: it is related."""
-    word = analyzer.fold(word)
-    kept = [s for s in answering if word in s.entry.title or word in s.entry.alias_text]
+    """When the query names things of the referral list (公积金贷款), a result whose name does
+    not hold them all (创业担保贷款) answers only the rest of the query: it is related."""
+
+    def names_them(scored: ranking.Scored) -> bool:
+        names = scored.entry.title + "\n" + scored.entry.alias_text
+        return all(analyzer.fold(word) in names for word in words)
+
+    kept = [s for s in answering if names_them(s)]
     moved = [s for s in answering if s not in kept]
     return kept, moved + related
 

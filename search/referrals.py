@@ -21,30 +21,35 @@ def compact(text: str) -> str:
 
 def match(query: str, *, said: str = "") -> Referral | None:
     """The entry of the list `query` names, or None; `said` is the query without fillers."""
-    found = match_word(query, said=said)
-    return found[0] if found else None
+    return named(query, said=said)[0]
 
 
-def match_word(query: str, *, said: str = "") -> tuple[Referral, str] | None:
-    """The entry of the list `query` names and the words of the query that name it."""
+def named(query: str, *, said: str = "") -> tuple[Referral | None, set[str]]:
+    """The entry of the list `query` names (the one with the longest word), and every word of
+    any entry the query names (机动车 and 抵押登记 of 机动车抵押登记)."""
     whole = compact(query)
     said = compact(said)
     if len(whole) < MIN_WORD:
-        return None
-    named = [(_matched_word(r, whole, said), r) for r in Referral.objects.all()]
-    word, found = max(named, key=lambda pair: len(pair[0]), default=("", None))
-    return (found, word) if word and found else None
+        return None, set()
+    best: tuple[int, Referral | None] = (0, None)
+    words: set[str] = set()
+    for referral in Referral.objects.all():
+        found = _matched_words(referral, whole, said)
+        words |= found
+        longest = max(map(len, found), default=0)
+        if longest > best[0]:
+            best = (longest, referral)
+    return best[1], words
 
 
-def _matched_word(referral: Referral, whole: str, said: str) -> str:
-    """The longest word of `referral` the query names (as the query has it); "" if none."""
-    named = [referral.title, *referral.keywords]
-    longest = ""
-    for word in (compact(w) for w in named if isinstance(w, str)):
+def _matched_words(referral: Referral, whole: str, said: str) -> set[str]:
+    """The words of `referral` the query names, as the query has them."""
+    found = set()
+    for word in (compact(w) for w in [referral.title, *referral.keywords] if isinstance(w, str)):
         if len(word) < MIN_WORD:
             continue
-        if word in whole and len(word) > len(longest):
-            longest = word
-        elif len(said) >= MIN_WORD and said in word and len(said) > len(longest):
-            longest = said
-    return longest
+        if word in whole:
+            found.add(word)
+        elif len(said) >= MIN_WORD and said in word:
+            found.add(said)
+    return found

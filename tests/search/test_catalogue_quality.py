@@ -25,7 +25,7 @@ from search.queries import search
 SET = Path(__file__).parent / "catalogue"
 FIRST_FLOOR = 0.75
 TOP3_FLOOR = 0.80
-ABSENT_FLOOR = 0.75
+ABSENT_FLOOR = 0.88
 MIN_PER_KIND = 60
 
 

@@ -142,3 +142,13 @@ def test_a_procedure_naming_the_referred_thing_still_answers():
     answer = queries.search("公积金缴存证明", user=ANONYMOUS)
     assert [r.slug for r in answer.results] == ["fund-proof"]
     assert answer.referral is not None and not answer.not_here
+
+
+def test_every_referred_word_the_query_names_must_be_in_an_answer():
+    Referral.objects.create(title="护照、签证", keywords=["出国", "签证"], where="出入境管理大队")
+    make_published("出国（境）定居注销户口", slug="emigrate", materials=(), steps=(), faqs=())
+    answer = queries.search("出国签证", user=ANONYMOUS)
+    assert answer.results == [] and [r.slug for r in answer.related] == ["emigrate"]
+    assert [r.slug for r in queries.search("出国定居注销户口", user=ANONYMOUS).results] == [
+        "emigrate"
+    ]
