@@ -43,7 +43,10 @@ def new_hire(births):
 
 def read_to_the_end_and_confirm(page):
     button = page.locator("#training-confirm button[type=submit]")
-    assert button.is_disabled()  # not before the end of the page
+    # Not before the end of the page. The page may still be loading after the click that led
+    # here (training.js runs at its end), so wait for the state rather than read it at once.
+    page.wait_for_load_state()
+    expect(button).to_be_disabled()
     page.locator("[data-read-end]").scroll_into_view_if_needed()
     expect(button).to_be_enabled()
     with page.expect_navigation():

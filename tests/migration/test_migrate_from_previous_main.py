@@ -55,6 +55,10 @@ REBUILT = {"search_searchentry"}
 # every group keeps every permission it had (checked by codename: moved models keep theirs).
 # The roles' groups are made by migrations, so a new role (培训负责人) adds a row to auth_group.
 REGISTRIES = {"django_content_type", "auth_permission", "auth_group_permissions", "auth_group"}
+# Tables a migration adds starter rows to (search 0004: the service-hall words of issue 14). Here
+# "nothing lost" means every row that was there is still there, word for word: see SYNONYMS.
+STARTER_ROWS = {"procedures_synonym"}
+SYNONYMS = "SELECT words, note FROM {table}"
 NOT_COUNTED = {"django_migrations", "django_session"}
 # Full-text index tables, not records: SQLite's FTS5 tables (…_searchhead, …_searchcontent),
 # their fts5vocab tables (…_vocab), the shadow tables FTS5 keeps beside each one (…_data, _idx,
@@ -264,6 +268,7 @@ def test_a_database_from_the_previous_main_migrates_forward_with_nothing_lost(
     old.manage("ensure_demo_users")
     old.run(str(SEED))
     before = snapshot(old, "before")
+    before_synonyms = set(scratch_database.rows(SYNONYMS.format(table="procedures_synonym")))
     material_names = scratch_database.value("SELECT COUNT(DISTINCT name) FROM procedures_material")
     assert before.drafts, "the seed left no draft to carry across"
 
@@ -280,6 +285,7 @@ def test_a_database_from_the_previous_main_migrates_forward_with_nothing_lost(
     assert new.ask(AUTHENTICATE) == dict.fromkeys(DEMO_PASSWORDS, True)
     assert after.drafts == before.drafts, "the draft changed in migrating"
     assert_every_material_in_the_catalogue(scratch_database, material_names)
+    assert_synonyms_kept(scratch_database, before_synonyms)
 
 
 def assert_same_files(before: Path, after: Path) -> None:
@@ -308,7 +314,7 @@ def assert_rows_kept(before: dict[str, int], after: dict[str, int]) -> None:
                 problems.append(f"{old_table}: meant to be dropped, still there")
         elif table not in after:
             problems.append(f"{old_table}: gone after migrating, and TABLE_NOW says nothing of it")
-        elif old_table in REGISTRIES:
+        elif old_table in REGISTRIES or old_table in STARTER_ROWS:
             if after[table] < count:
                 problems.append(f"{old_table}: {count} rows before, {after[table]} after")
         elif after[table] != count:
@@ -316,6 +322,13 @@ def assert_rows_kept(before: dict[str, int], after: dict[str, int]) -> None:
         elif table in REBUILT and not count:
             problems.append(f"{table}: rebuilt empty")
     assert not problems, "rows lost or gained in migrating:\n" + "\n".join(problems)
+
+
+def assert_synonyms_kept(database: Database, before: set[tuple]) -> None:
+    """Every synonym group an editor had is still there, words and note unchanged."""
+    assert before, "the previous main had no synonyms to carry across"
+    after = set(database.rows(SYNONYMS.format(table=TABLE_NOW["procedures_synonym"])))
+    assert before <= after, f"synonym groups lost or changed: {sorted(before - after)}"
 
 
 def assert_every_material_in_the_catalogue(database: Database, material_names: int) -> None:
