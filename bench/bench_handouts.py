@@ -3,6 +3,7 @@
 Run from the project root:  .venv/bin/python bench/bench_handouts.py
 It works in a throwaway SQLite database and media folder, so var/ is never touched.
 Targets: first render ≤ 1 s, cached fetch ≤ 20 ms, file ≤ 300 KB, one page (standard).
+Then the demo library's longest handouts: one page standard, two large (issue 15).
 """
 
 import os
@@ -121,6 +122,35 @@ def main() -> None:
     print(f"typical: {version.materials.count()} materials, {version.steps.count()} steps")
     bench(version, large=False)
     bench(version, large=True)
+    demo()
+
+
+# The demo's longest handouts: each tries layouts until it fits (see handouts.pdf.LAYOUTS),
+# so its first render costs more than one layout's.
+DEMO_LONGEST = (
+    "zui-di-sheng-huo-bao-zhang",
+    "sheng-yu-fu-wu-shou-ce",
+    "kai-ban-can-yin-dian-yi-jian-shi",
+    "xin-sheng-er-chu-sheng-yi-jian-shi",
+)
+
+
+def demo() -> None:
+    from handouts.pdf import render_handout
+    from procedures.models import Procedure
+
+    call_command("flush", interactive=False, verbosity=0)  # the throwaway database only
+    call_command("load_demo_library", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    for slug in DEMO_LONGEST:
+        procedure = Procedure.objects.filter(slug=slug).first()
+        if procedure is None or procedure.current_version() is None:
+            continue
+        for large in (False, True):
+            started = time.perf_counter()
+            pdf = render_handout(procedure.current_version(), large=large)
+            took = time.perf_counter() - started
+            label = "large" if large else "standard"
+            print(f"{slug[:28]:>28} {label:>8}: {took * 1000:6.0f} ms | {page_count(pdf)} page(s)")
 
 
 if __name__ == "__main__":

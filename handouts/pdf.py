@@ -20,7 +20,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -39,7 +41,7 @@ from procedures.timeline import standing
 from procedures.views.guides import Case, case_of
 
 # Bump when a template in handouts/templates/handouts changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 5
+HANDOUT_LAYOUT_VERSION = 6
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -79,6 +81,20 @@ def render_handout(
     case: Case | None = None,
 ) -> bytes:
     """Render the handout as PDF bytes; refuses to print when the Chinese font is missing."""
+    document = handout_document(version, large=large, hall=hall, printed_on=printed_on, case=case)
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def handout_document(
+    version: ProcedureVersion,
+    *,
+    large: bool = False,
+    hall: HallSettings | None = None,
+    printed_on: datetime.date | None = None,
+    case: Case | None = None,
+) -> Document:
+    """The handout laid out on its pages, in the first layout that fits (see `LAYOUTS`)."""
     check_cjk_font()
     hall = hall or HallSettings.load()
     printed_on = printed_on or timezone.localdate()
@@ -96,17 +112,122 @@ def render_handout(
         "qr_code": _qr_data_uri(public_page_url(version, case)),
         "large": large,
         "font_family": FONT_FAMILY,
+        "used_by_stage": _used_by_stage(case),
     }
     template = "handouts/guide.html" if composite else "handouts/handout.html"
-    document = _layout(template, context)
-    if len(document.pages) > 1 and not large:
-        # A handout that would leave a line or two on a second page is set tighter (spacing,
-        # margins), never in smaller type: the 一次性告知单 should be one sheet.
-        tighter = _layout(template, {**context, "compact": True})
-        if len(tighter.pages) < len(document.pages):
-            document = tighter
-    pdf: bytes = document.write_pdf()
-    return pdf
+    return _fitted(template, context, pages=2 if large else 1)
+
+
+# The layouts tried in turn until one fits: the same type size in each, only set tighter
+# (spacing, margins), or rebalanced (in large print the materials on page 1, where and how on
+# page 2, rather than a line or two left over), then denser (only the first paragraph of each
+# step; a bundle's list without each procedure's wording and notes, naming the procedures by
+# their number in 办理顺序: the QR code leads to the rest).
+LAYOUTS: tuple[dict[str, bool], ...] = (
+    {},
+    {"compact": True},
+    {"rebalance": True},
+    {"compact": True, "rebalance": True},
+    {"compact": True, "dense": True},
+)
+# A family's or bundle's page has no contacts section to move to page 2; a bundle's merged
+# list may, as a last resort, break between rows rather than run to a third page in large print.
+GUIDE_LAYOUTS = (
+    *(layout for layout in LAYOUTS if "rebalance" not in layout),
+    {"compact": True, "dense": True, "table_may_break": True},
+)
+# A page filled less than this is "almost empty": a line or two, or only the header.
+ALMOST_EMPTY = 0.25
+# Content this many times the pages wanted is too much for tighter spacing alone: go dense.
+FAR_OVER = 1.3
+
+
+@dataclasses.dataclass(frozen=True)
+class Fit:
+    """How a layout falls on the pages: a handout should take `wanted` pages or fewer, keep the
+    materials table on one page, and leave no page almost empty."""
+
+    pages: int
+    wanted: int
+    table_pages: int  # pages the materials table is printed on
+    fills: tuple[float, ...]  # the share of each page's height that is printed on
+
+    @property
+    def almost_empty(self) -> int:
+        """Pages holding a line or two (or page 1 only the header, the table pushed on)."""
+        return sum(fill < ALMOST_EMPTY for fill in self.fills) if self.pages > 1 else 0
+
+    @property
+    def faults(self) -> tuple[int, int, int, int]:
+        """Lower is better, most important first."""
+        return (
+            max(self.pages - self.wanted, 0),
+            max(self.table_pages - 1, 0),
+            self.almost_empty,
+            self.pages,
+        )
+
+    @property
+    def fits(self) -> bool:
+        return self.faults[:3] == (0, 0, 0)
+
+
+def _fitted(template: str, context: dict[str, object], *, pages: int) -> Document:
+    """The first layout that fits in `pages` pages, else the one that comes closest."""
+    best: tuple[Fit, Document] | None = None
+    layouts = list(GUIDE_LAYOUTS if template == "handouts/guide.html" else LAYOUTS)
+    while layouts:
+        layout = layouts.pop(0)
+        document = _layout(template, {**context, **layout})
+        fit = fit_of(document, wanted=pages)
+        if best is None or fit.faults < best[0].faults:
+            best = (fit, document)
+        if fit.fits:
+            break
+        if sum(fit.fills) > pages * FAR_OVER:
+            # Spacing will not save this much (a bundle's long list): go to the densest.
+            layouts = [later for later in layouts if later.get("dense")]
+    assert best is not None
+    return best[1]
+
+
+def fit_of(document: Document, *, wanted: int) -> Fit:
+    table_pages = 0
+    fills = []
+    for page in document.pages:
+        # WeasyPrint has no public API for where boxes fell on a page; its Page keeps the laid-out
+        # box tree as `_page_box` (stable since v53). tests/handouts/test_fit.py breaks if it goes.
+        page_box = page._page_box
+        boxes = list(_descendants(page_box.children[0]))  # the root box: margin boxes follow
+        if any(_is_materials_table(box) for box in boxes):
+            table_pages += 1
+        top = page_box.content_box_y()
+        bottom = max(
+            (
+                box.position_y + box.margin_height()
+                for box in boxes
+                if not getattr(box, "children", None)
+            ),
+            default=top,
+        )
+        fills.append(max(bottom - top, 0) / (page_box.height or 1))
+    return Fit(len(document.pages), wanted, table_pages, tuple(fills))
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    children = box.all_children() if hasattr(box, "all_children") else ()
+    for child in children:
+        yield from _descendants(child)
+
+
+def _is_materials_table(box: Any) -> bool:
+    element = getattr(box, "element", None)
+    return (
+        getattr(box, "element_tag", None) == "table"
+        and element is not None
+        and "materials" in (element.get("class") or "").split()
+    )
 
 
 def _layout(template: str, context: dict[str, object]) -> Document:
@@ -171,6 +292,22 @@ def _material_rows(version: ProcedureVersion, case: Case) -> list[MaterialRow]:
     return rows + [
         MaterialRow(n.item, waiting=bool(n.item.when), reason=n.reason) for n in case.maybe
     ]
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _used_by_stage(case: Case) -> dict[str, str]:
+    """A bundle's merged material → the numbers, in 办理顺序, of the procedures that use it
+    (①③): what the denser layout prints instead of their titles."""
+    numbers = {}
+    for number, stage in enumerate(case.stages, start=1):
+        title = stage.view.version.title if stage.view.version else str(stage.view.procedure)
+        numbers[title] = CIRCLED[number - 1] if number <= len(CIRCLED) else f"({number})"
+    return {
+        material.name: "".join(numbers.get(title, f"〔{title}〕") for title in material.used_for)
+        for material in case.merged
+    }
 
 
 def check_cjk_font() -> None:
