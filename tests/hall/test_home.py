@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from hall import tracking
 from hall.models import DailyViews
 from procedures.roles import WINDOW_STAFF
 from tests.factories import make_category, make_published, make_user
@@ -42,6 +43,7 @@ def test_opening_a_page_counts_one_view_a_day_for_each_client(client, today):
     client.get(detail_url(version))
     client.get(detail_url(version))
     client.get(detail_url(version), REMOTE_ADDR="10.0.0.7")
+    tracking.write_views()
     assert DailyViews.objects.get(procedure=version.procedure, day=today).count == 2
 
 
