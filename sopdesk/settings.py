@@ -5,6 +5,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sopdesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a stored page for residents needs neither.
+    "sopdesk.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -252,6 +255,38 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
 }
+
+
+def page_cache(url: str) -> dict[str, Any]:
+    """The cache `pages` from PAGE_CACHE_URL: redis://…, memcached://host:port, or a folder."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("memcached://"):
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": url.removeprefix("memcached://"),
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": url.removeprefix("file://") or str(VAR_DIR / "page-cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+
+
+# Pages residents read, stored once and shared by every worker (sopdesk/page_cache.py): files
+# under var/ by default; several app servers share one Redis or memcached (README, 缓存).
+CACHES["pages"] = page_cache(os.environ.get("PAGE_CACHE_URL", ""))
+# Keys the stored pages; empty: a digest of the templates, code and static manifest.
+PAGE_CACHE_REVISION = os.environ.get("PAGE_CACHE_REVISION", "")
+# A reverse proxy may keep public pages, and asks us again each time (a 304 when unchanged);
+# PAGE_CACHE_PROXY_SECONDS > 0 lets it serve them that long without asking, stale after a
+# publication meanwhile. Staff pages are always private.
+PAGE_CACHE_PROXY_SECONDS = int(os.environ.get("PAGE_CACHE_PROXY_SECONDS", 0))
+PAGE_CACHE_CONTROL = (
+    f"public, max-age=0, s-maxage={PAGE_CACHE_PROXY_SECONDS}"
+    if PAGE_CACHE_PROXY_SECONDS
+    else "public, no-cache"
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,13 +1,17 @@
+import contextlib
 import datetime
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.db.models import Q
 from django.utils import timezone
+
+from hall import tracking
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still synchronous, so Django's async-safety check would refuse them.
@@ -41,11 +45,22 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _page_cache_of_this_run(tmp_path_factory):
+    """Stored pages in a folder of this run's: two runs on one machine never share them."""
+    settings.CACHES["pages"]["LOCATION"] = str(tmp_path_factory.mktemp("page-cache"))
+    with contextlib.suppress(AttributeError):  # not opened yet in this thread
+        del caches["pages"]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Quotas and cached renderings live in the caches: each test starts without them."""
-    for alias in ("default", "renderings"):
+    """Quotas, cached renderings and stored pages live in the caches: each test starts without
+    them, and without page views counted but not written by an earlier test."""
+    for alias in ("default", "renderings", "pages"):
         caches[alias].clear()
+    yield
+    tracking.unwritten.take()
 
 
 @pytest.fixture(autouse=True)

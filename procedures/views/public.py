@@ -11,14 +11,17 @@ from procedures import signals
 from procedures.diffs import compare_versions
 from procedures.models import Category, Material, Procedure, ProcedureVersion, Step
 from procedures.roles import sees_internal_notes
+from procedures.views.guides import case_of
 from procedures.views.lookups import (
     current_version_or_404,
     public_procedure_or_404,
     published_version_or_404,
 )
+from sopdesk.page_cache import cache_for_residents, cached_for_residents
 
 
 @require_GET
+@cached_for_residents()
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     procedures = Procedure.objects.public().filter(category=category)
@@ -36,7 +39,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     version = current_version_or_404(procedure)
     signals.procedure_viewed.send(sender=Procedure, procedure=procedure, request=request)
-    return render(
+    response = render(
         request,
         "procedures/detail.html",
         {
@@ -48,9 +51,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "call_mode": request.GET.get("view") == "call" and sees_internal_notes(request.user),
         },
     )
+    # A guided case is stored under the query the page itself writes, so that made-up
+    # query strings cannot fill the cache.
+    query = request.META.get("QUERY_STRING", "")
+    if not query or query == case_of(version, request.GET).query:
+        cache_for_residents(response, viewed=procedure)
+    return response
 
 
 @require_GET
+@cached_for_residents()
 def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     version = published_version_or_404(procedure, number)
@@ -70,6 +80,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 
 
 @require_GET
+@cached_for_residents()
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
     versions = procedure.versions.on_record().select_related("published_by").order_by("-number")
