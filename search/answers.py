@@ -9,7 +9,7 @@ with no answer is one the hall may not handle: search then looks in the referral
 (`search.referrals`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from search.ranking import Scored
 
@@ -50,3 +50,22 @@ def split(ranked: Sequence[Scored], length: int = 0) -> tuple[list[Scored], list
     answering = [s for s in ranked if answers(s, best_score, length)]
     kept = {id(s) for s in answering}
     return answering, [s for s in ranked if id(s) not in kept]
+
+
+def families_whole(
+    arranged: Sequence[Scored], answering: Sequence[Scored], family: Callable[[Scored], str]
+) -> tuple[list[Scored], list[Scored]]:
+    """The results and the related ones when a family stays whole: the siblings that follow an
+    answering member in `arranged` (`variants.arrange` put them there; `family` gives each
+    one's family, "" for none) answer too, for the clerk to ask which one is meant."""
+    kept = {id(s) for s in answering}
+    lead = ""
+    for scored in arranged:
+        key = family(scored)
+        if id(scored) in kept:
+            lead = key
+        elif key and key == lead:
+            kept.add(id(scored))
+        else:
+            lead = ""
+    return [s for s in arranged if id(s) in kept], [s for s in arranged if id(s) not in kept]

@@ -131,6 +131,8 @@ def search(
     if cue:
         ranked = [_cue_said(s, cue, plan) for s in ranked]
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))
+    if cue is None:
+        answering, related = answers.families_whole(ranked[:limit], answering, _family_key)
     referral, referred = referrals.named(query, said=plan.readings[0].content)
     if referred:
         answering, related = _sent_elsewhere(answering, related, referred)
@@ -143,6 +145,11 @@ def search(
     if answer.miss_kind and record_miss:
         note_miss(plan.folded, client=client, kind=answer.miss_kind)
     return answer
+
+
+def _family_key(scored: ranking.Scored) -> str:
+    family = variants.family_of(scored.entry.title)
+    return family.key if family else ""
 
 
 def _sent_elsewhere(

@@ -25,6 +25,22 @@ def test_a_result_holding_too_little_of_what_was_said_is_only_related():
     assert not answers.answers(scored(10.0, said=0.25), best_score=10.0)
 
 
+def test_siblings_following_an_answering_member_of_their_family_answer_too():
+    new, change, close, other, renew = (scored(s) for s in (9.0, 3.0, 2.9, 2.5, 2.0))
+    family = dict.fromkeys((id(new), id(change), id(close), id(renew)), "食品经营")
+    arranged = [new, change, close, other, renew]
+    results, related = answers.families_whole(arranged, [new], lambda s: family.get(id(s), ""))
+    # renew is of the family but not next to it (arrange left it apart): related.
+    assert results == [new, change, close]
+    assert related == [other, renew]
+
+
+def test_a_family_whose_first_member_does_not_answer_stays_related():
+    first, second = scored(3.0), scored(2.0)
+    results, related = answers.families_whole([first, second], [], lambda s: "食品经营")
+    assert (results, related) == ([], [first, second])
+
+
 def test_a_result_far_below_the_best_is_only_related():
     assert not answers.answers(scored(3.9, said=1.0), best_score=10.0)
 
