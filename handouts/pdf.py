@@ -54,22 +54,27 @@ def handout_pdf(
     version: ProcedureVersion, *, large: bool = False, case: Case | None = None
 ) -> bytes:
     """The handout of `version` (for a case): from storage if printed today, else rendered."""
+    if version.is_draft:  # a draft still changes: never store it
+        return render_handout(version, large=large, case=case or case_of(version, {}))
+    with default_storage.open(stored_handout(version, large=large, case=case), "rb") as stored:
+        printed: bytes = stored.read()
+        return printed
+
+
+def stored_handout(
+    version: ProcedureVersion, *, large: bool = False, case: Case | None = None
+) -> str:
+    """The storage key of today's handout of `version`, a version on record: printed and stored
+    first when absent. The key names everything printed, so a stored file never changes."""
     hall = HallSettings.load()
     today = timezone.localdate()
     case = case or case_of(version, {})
-    if version.is_draft:  # a draft still changes: never store it
-        return render_handout(version, large=large, hall=hall, printed_on=today, case=case)
     key = storage_key(version, large=large, hall=hall, printed_on=today, case=case)
-    try:
-        with default_storage.open(key, "rb") as stored:
-            printed: bytes = stored.read()
-            return printed
-    except FileNotFoundError:
-        pass
-    pdf = render_handout(version, large=large, hall=hall, printed_on=today, case=case)
-    _store(key, pdf)
-    _remove_older_files(key)
-    return pdf
+    if not default_storage.exists(key):
+        pdf = render_handout(version, large=large, hall=hall, printed_on=today, case=case)
+        _store(key, pdf)
+        _remove_older_files(key)
+    return key
 
 
 def render_handout(

@@ -7,18 +7,14 @@ answers pick one variant prints the variant's handout for the same answers.
 import dataclasses
 import logging
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
-from handouts.pdf import HandoutFontMissing, handout_pdf
-from procedures.models import ProcedureVersion
+from handouts.pdf import HandoutFontMissing, stored_handout
+from handouts.serving import stored_file_response
+from procedures.models import Procedure, ProcedureVersion, VersionQuerySet
 from procedures.views.guides import Case, case_of
-from procedures.views.lookups import (
-    current_version_or_404,
-    public_procedure_or_404,
-    published_version_or_404,
-    with_parts,
-)
+from procedures.views.lookups import PARTS_PREFETCH, public_procedure_or_404, with_parts
 
 logger = logging.getLogger(__name__)
 
@@ -35,29 +31,45 @@ def _printed(version: ProcedureVersion, request: HttpRequest) -> tuple[Procedure
     return variant, dataclasses.replace(narrowed, questions=case.questions, answers=case.answers)
 
 
-def _pdf_response(version: ProcedureVersion, request: HttpRequest) -> HttpResponse:
+def _printable(procedure: Procedure, versions: VersionQuerySet, missing: str) -> ProcedureVersion:
+    """The first of `versions` with what a stored handout's key reads: the case's questions and
+    materials, and a family's or bundle's members. Steps are loaded only if it must be printed."""
+    parts = PARTS_PREFETCH if procedure.is_composite else ("materials", "questions")
+    version = versions.prefetch_related(*parts).first()
+    if version is None:
+        raise Http404(missing)
+    return version
+
+
+def _pdf_response(version: ProcedureVersion, request: HttpRequest) -> HttpResponseBase:
     large = request.GET.get("large") == "1"
     version, case = _printed(version, request)
+    suffix = "-large" if large else ""
+    filename = f"{version.procedure.slug}-v{version.number}{suffix}.pdf"
     try:
-        pdf = handout_pdf(version, large=large, case=case)
+        key = stored_handout(version, large=large, case=case)
+        try:
+            return stored_file_response(request, key, filename=filename)
+        except FileNotFoundError:
+            # Just after midnight another worker printed the new day's file and removed this
+            # one between the two lines above: print it again.
+            key = stored_handout(version, large=large, case=case)
+            return stored_file_response(request, key, filename=filename)
     except HandoutFontMissing as error:
         # The server needs a package installed; say so rather than print empty boxes.
         logger.error("Handout not printed: %s", error)
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    suffix = "-large" if large else ""
-    filename = f"{version.procedure.slug}-v{version.number}{suffix}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @require_GET
-def current_handout(request: HttpRequest, slug: str) -> HttpResponse:
+def current_handout(request: HttpRequest, slug: str) -> HttpResponseBase:
     procedure = public_procedure_or_404(slug)
-    return _pdf_response(current_version_or_404(procedure), request)
+    versions = procedure.versions.in_force()
+    return _pdf_response(_printable(procedure, versions, "这个事项目前没有施行中的版本。"), request)
 
 
 @require_GET
-def version_handout(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version_handout(request: HttpRequest, slug: str, number: int) -> HttpResponseBase:
     procedure = public_procedure_or_404(slug)
-    return _pdf_response(published_version_or_404(procedure, number), request)
+    versions = procedure.versions.on_record().filter(number=number)
+    return _pdf_response(_printable(procedure, versions, f"没有第 {number} 版。"), request)

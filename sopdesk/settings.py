@@ -190,6 +190,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Who sends a stored handout PDF: "" Django streams it; "x-accel-redirect" nginx, from an
+# internal location at HANDOUT_SENDFILE_PREFIX aliased to MEDIA_ROOT/handouts/ (README);
+# "x-sendfile" Apache or lighttpd, given the absolute path. Checked at startup (handouts.E001).
+HANDOUT_SENDFILE = os.environ.get("HANDOUT_SENDFILE", "").strip().lower()
+HANDOUT_SENDFILE_PREFIX = os.environ.get("HANDOUT_SENDFILE_PREFIX", "/protected/handouts/")
 
 # Served over HTTPS (directly or behind a proxy that sets X-Forwarded-Proto): secure cookies,
 # HSTS and a redirect from http. Off by default so `make run` works on http://127.0.0.1.

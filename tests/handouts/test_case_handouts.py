@@ -25,7 +25,7 @@ def handout(client, version, query: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    return response.content
+    return response.getvalue()
 
 
 def stored_files(version) -> list[str]:
@@ -108,7 +108,7 @@ def test_a_case_handout_of_one_day_does_not_remove_another_cases(client):
 def test_an_earlier_versions_handout_takes_the_answers_too(client, tmp_path):
     version = make_flow_published()
     url = reverse("handouts:version", args=[version.procedure.slug, 1]) + "?hu-ji=ben-qu-hu-ji"
-    assert "情形：本区户籍" in text_of(client.get(url).content, tmp_path)
+    assert "情形：本区户籍" in text_of(client.get(url).getvalue(), tmp_path)
 
 
 def test_a_familys_handout_is_its_chosen_variants_case_handout(client, family, tmp_path):  # noqa: F811

@@ -263,7 +263,7 @@ def test_the_current_handout_answers_a_pdf(client):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
 
 
 def test_an_earlier_version_answers_its_own_pdf(client, tmp_path):
@@ -274,7 +274,7 @@ def test_an_earlier_version_answers_its_own_pdf(client, tmp_path):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert "第1版" in text_of(response.content, tmp_path)
+    assert "第1版" in text_of(response.getvalue(), tmp_path)
 
 
 def test_large_print_is_asked_for_with_large_1(client):
