@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import HTTPError
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import psycopg
 from bench_load import HOST, free_port, tail, wait_until_answering
@@ -133,7 +133,7 @@ def served(
     try:
         wait_until_answering(server, port, work / "server.log")
         url = f"http://{HOST}:{port}"
-        warm(url)
+        warm(url, env["STAFF_SESSION"])
         yield url, env
     finally:
         with contextlib.suppress(ProcessLookupError):  # gunicorn and its workers
@@ -154,25 +154,35 @@ def manage(arguments: list[str], env: dict[str, str], work: Path) -> str:
     return done.stdout
 
 
-def warm(url: str) -> None:
-    """Every procedure page and handout asked for once, so that the bench measures them stored
-    (a page is rendered again only after a change: publishing, settings, a new day)."""
+def warm(url: str, staff_session: str) -> None:
+    """Every procedure page (for a resident and for the clerk) and handout asked for once, so
+    that the bench measures them stored (a page, or a clerk's page's version, is rendered again
+    only after a change: publishing, settings, a new day)."""
     with urlopen(f"{url}/", timeout=30) as answer:
         categories = set(re.findall(r'href="(/categories/[^"/]+/)"', answer.read().decode()))
     slugs: set[str] = set()
     for category in categories:
         with urlopen(url + category, timeout=30) as answer:
             slugs.update(re.findall(r'href="/procedures/([^"/]+)/"', answer.read().decode()))
+    staff = {"Cookie": f"sessionid={staff_session}"}
+    asked = [
+        Request(url + path, headers=headers)
+        for slug in sorted(slugs)
+        for path, headers in (
+            (f"/procedures/{slug}/", {}),
+            (f"/procedures/{slug}/", staff),
+            (f"/procedures/{slug}/handout.pdf", {}),
+        )
+    ]
     failed = []
-    for slug in sorted(slugs):
-        for path in (f"/procedures/{slug}/", f"/procedures/{slug}/handout.pdf"):
-            try:
-                with urlopen(url + path, timeout=120) as answer:
-                    answer.read()
-            except HTTPError as error:  # counted again, as errors, by the load that follows
-                failed.append(f"{path}: {error.code}")
+    for request in asked:
+        try:
+            with urlopen(request, timeout=120) as answer:
+                answer.read()
+        except HTTPError as error:  # counted again, as errors, by the load that follows
+            failed.append(f"{request.full_url}: {error.code}")
     if failed:
-        print(f"  {len(failed)} of {2 * len(slugs)} could not be warmed: {failed[:3]}")
+        print(f"  {len(failed)} of {len(asked)} could not be warmed: {failed[:3]}")
 
 
 def locust(

@@ -20,7 +20,10 @@ Each stored page is keyed by
 - the path and query string.
 
 Only visitors without a session are served from the cache: staff pages name the user, carry
-internal notes and a CSRF token, and are rendered each time (`Cache-Control: private`).
+internal notes and a CSRF token, and are rendered each time (`Cache-Control: private`). What
+they show of a version is the same for everyone who sees it as they do: a view keeps that part
+(`fragment_key`, `fragment`, `keep_fragment`) under the same revision, generation and date, and
+renders only the reader's parts around it.
 """
 
 import dataclasses
@@ -163,6 +166,25 @@ def page_key(request: HttpRequest) -> str:
     where = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
     day = timezone.localdate().isoformat()
     return f"page:{revision()}:{generation()}:{day}:resident:{where}"
+
+
+def fragment_key(name: str, *parts: object) -> str:
+    """Where a part of a page, the same for every reader with the same `parts`, is kept.
+
+    Read it before rendering what is kept there, as `page_key`: a part rendered during a change
+    is kept under the generation that change leaves behind, and never read.
+    """
+    what = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    day = timezone.localdate().isoformat()
+    return f"fragment:{revision()}:{generation()}:{day}:{name}:{what}"
+
+
+def fragment(key: str) -> object:
+    return caches[ALIAS].get(key)
+
+
+def keep_fragment(key: str, value: object, *, timeout: int = DAY) -> None:
+    caches[ALIAS].set(key, value, timeout)
 
 
 class PageCacheMiddleware:

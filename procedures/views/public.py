@@ -1,23 +1,32 @@
 """Pages anyone may read: published, in-force content; internal notes only for staff."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from procedures import signals
 from procedures.diffs import compare_versions
 from procedures.models import Category, Material, Procedure, ProcedureVersion, Step
-from procedures.roles import sees_internal_notes
+from procedures.roles import can_edit, sees_internal_notes
 from procedures.views.guides import case_of
 from procedures.views.lookups import (
-    current_version_or_404,
     public_procedure_or_404,
     published_version_or_404,
+    with_parts,
 )
-from sopdesk.page_cache import cache_for_residents, cached_for_residents
+from sopdesk.page_cache import (
+    cache_for_residents,
+    cached_for_residents,
+    fragment,
+    fragment_key,
+    keep_fragment,
+)
 
 
 @require_GET
@@ -34,29 +43,75 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "procedures/category.html", {"category": category, "entries": entries})
 
 
+@dataclasses.dataclass(frozen=True)
+class KeptPage:
+    """What a procedure page shows of its version, the same for every reader who sees it as
+    one does (residents; window staff; editors; in call mode or not; for one guided case)."""
+
+    procedure: Procedure
+    version: ProcedureVersion
+    main: str
+    end: str
+
+
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = public_procedure_or_404(slug)
-    version = current_version_or_404(procedure)
+    call_mode = request.GET.get("view") == "call" and sees_internal_notes(request.user)
+    kept, written = _kept_page(request, slug, call_mode=call_mode)
+    procedure = kept.procedure
     signals.procedure_viewed.send(sender=Procedure, procedure=procedure, request=request)
     response = render(
         request,
         "procedures/detail.html",
         {
             "procedure": procedure,
-            "version": version,
+            "version": kept.version,
             "in_force": True,
-            "upcoming": procedure.upcoming_version(),
-            "neighbours": _neighbours(procedure),
-            "call_mode": request.GET.get("view") == "call" and sees_internal_notes(request.user),
+            "call_mode": call_mode,
+            "body": kept,
         },
     )
     # A guided case is stored under the query the page itself writes, so that made-up
     # query strings cannot fill the cache.
-    query = request.META.get("QUERY_STRING", "")
-    if not query or query == case_of(version, request.GET).query:
+    if written:
         cache_for_residents(response, viewed=procedure)
     return response
+
+
+def _kept_page(request: HttpRequest, slug: str, *, call_mode: bool) -> tuple[KeptPage, bool]:
+    """The page's version, kept or rendered; and whether its query string is one the page
+    writes (none, or a guided case's), the only ones kept."""
+    user = request.user
+    audience = (sees_internal_notes(user), can_edit(user), call_mode)
+    query = request.META.get("QUERY_STRING", "")
+    key = fragment_key("procedure", slug, audience, query)
+    kept = fragment(key)
+    if isinstance(kept, KeptPage):
+        return kept, True
+    procedure = public_procedure_or_404(slug)
+    version = procedure.current_version()
+    if version is None:
+        raise Http404("这个事项目前没有施行中的版本。")
+    shown = with_parts(version.pk)
+    case = case_of(shown, request.GET)
+    context = {
+        "procedure": shown.procedure,
+        "version": shown,
+        "in_force": True,
+        "upcoming": procedure.upcoming_version(),
+        "neighbours": _neighbours(procedure),
+        "call_mode": call_mode,
+        "case": case,
+    }
+    main, end = (
+        render_to_string(f"procedures/_detail_{part}.html", context, request)
+        for part in ("main", "end")
+    )
+    kept = KeptPage(procedure=procedure, version=version, main=main, end=end)
+    written = not query or query == case.query
+    if written:
+        keep_fragment(key, kept)
+    return kept, written
 
 
 @require_GET
