@@ -5,13 +5,15 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
 from handouts import serving, views
-from tests.factories import publish_change
+from procedures import publishing
+from tests.factories import make_user, publish_change
 from tests.handouts.test_handouts import stored_key, typical
 
 pytestmark = pytest.mark.django_db
@@ -95,11 +97,33 @@ def test_it_answers_304_to_the_date_it_gave(client):
 def test_a_stored_handout_costs_seven_queries(client, django_assert_num_queries):
     version = typical()
     client.get(current_url(version))
+    caches["pages"].clear()  # what the URL named is forgotten; the file is still stored
 
     # The procedure, the version with its materials and questions (the case), the hall's
     # details, and where the version stands (in force, a change announced): the storage key.
     with django_assert_num_queries(7):
         assert client.get(current_url(version)).status_code == 200
+
+
+def test_a_handout_asked_for_again_costs_no_query(client, django_assert_num_queries):
+    version = typical()
+    first = client.get(current_url(version))
+    large = client.get(current_url(version) + "?large=1")
+
+    with django_assert_num_queries(0):
+        again = client.get(current_url(version))
+        large_again = client.get(current_url(version) + "?large=1")
+    assert again.getvalue() == first.getvalue() and again["ETag"] == first["ETag"]
+    assert large_again["ETag"] == large["ETag"] != first["ETag"]
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_a_retired_procedures_kept_handout_is_not_served(client):
+    version = typical()
+    client.get(current_url(version))
+    publishing.retire_procedure(version.procedure, by=make_user(), reason="停止办理")
+
+    assert client.get(current_url(version)).status_code == 404
 
 
 def test_with_x_accel_redirect_nginx_sends_the_file(client, settings):
