@@ -75,10 +75,19 @@ def refresh_changed(procedure_ids: list[int]) -> None:
     (their wrong options come from each other) for `refresh_stale`, so that an import's batch
     transaction grows with the batch, not with the library."""
     refresh_procedures(procedure_ids)
-    categories = Procedure.objects.filter(pk__in=procedure_ids).values("category")
-    BankSource.objects.filter(procedure__category__in=categories).exclude(
-        procedure__in=procedure_ids
-    ).update(version=None)
+    # Plain lists of ids, not nested subqueries: PostgreSQL plans those as nested loops when
+    # its statistics do not know the rows yet (an import's first batches), cubic in the 条线.
+    categories = set(
+        Procedure.objects.filter(pk__in=procedure_ids).values_list("category_id", flat=True)
+    )
+    siblings = list(
+        Procedure.objects.filter(category_id__in=categories)
+        .exclude(pk__in=procedure_ids)
+        .values_list("pk", flat=True)
+    )
+    BankSource.objects.filter(procedure_id__in=siblings, version__isnull=False).update(
+        version=None
+    )
 
 
 def refresh_procedures(procedure_ids: Iterable[int]) -> Counter[str]:
