@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from hall import recent
 from hall.models import HallSettings
 from hall.tracking import record_view
 from procedures import signals
@@ -19,10 +20,10 @@ from sopdesk.bookkeeping import client_of
 def count_view(
     sender: type[Procedure], *, procedure: Procedure, request: HttpRequest, **kwargs: Any
 ) -> None:
-    # A stored page is served before authentication: its visitor has no session at all.
-    user = getattr(request, "user", None)
-    session = request.session if user is not None and user.is_authenticated else None
-    record_view(procedure, session, client=client_of(request))
+    # A stored page is served before authentication: its visitor is nobody's clerk.
+    if getattr(request, "user", None) is not None:
+        recent.remember(request, procedure)
+    record_view(procedure, client=client_of(request))
 
 
 @receiver(signals.procedures_changed, dispatch_uid="hall.forget_pages_changed")

@@ -1,4 +1,4 @@
-"""What staff and residents open: daily view counts (高频事项) and a staff member's recent list.
+"""What staff and residents open: daily view counts (高频事项). A clerk's own list: hall.recent.
 
 A page view writes nothing: each process adds its counts up in memory and writes them in one
 transaction every FLUSH_EVERY counted views or, at the first view after FLUSH_SECONDS, and when
@@ -13,7 +13,6 @@ import time
 from collections import Counter
 from functools import partial
 
-from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -22,8 +21,6 @@ from hall.models import DailyViews
 from procedures.models import Procedure
 from sopdesk.bookkeeping import best_effort, within_quota
 
-RECENT_KEY = "recently_viewed"
-RECENT_LENGTH = 8
 DAY = 24 * 60 * 60
 FLUSH_EVERY = 50
 FLUSH_SECONDS = 30.0
@@ -54,19 +51,12 @@ class Tally:
 unwritten = Tally()
 
 
-def record_view(
-    procedure: Procedure, session: SessionBase | None = None, *, client: str = ""
-) -> None:
-    """Count one view today, once a day for each client; remember it in the session's list.
+def record_view(procedure: Procedure, *, client: str = "") -> None:
+    """Count one view today, once a day for each client.
 
     Counting is bookkeeping: it never fails the page (see sopdesk.bookkeeping), and it is
     written later, with other views (see above).
     """
-    if session is not None:
-        before = session.get(RECENT_KEY, [])
-        recent = [procedure.slug, *(slug for slug in before if slug != procedure.slug)]
-        if recent[:RECENT_LENGTH] != before:  # a reload saves no session
-            session[RECENT_KEY] = recent[:RECENT_LENGTH]
     if client and not within_quota(f"view:{procedure.pk}:{client}", limit=1, seconds=DAY):
         return
     if unwritten.add(procedure.pk, timezone.localdate()):
@@ -108,9 +98,3 @@ def most_viewed(*, days: int = 30, limit: int = 10) -> list[Procedure]:
         .annotate(views=Sum("daily_views__count"))
         .order_by("-views", "slug")[:limit]
     )
-
-
-def recently_viewed(session: SessionBase) -> list[Procedure]:
-    slugs = session.get(RECENT_KEY, [])
-    found = {p.slug: p for p in Procedure.objects.public().filter(slug__in=slugs)}
-    return [found[slug] for slug in slugs if slug in found]

@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hall.tracking import most_viewed, recently_viewed
+from hall.recent import recently_viewed
+from hall.tracking import most_viewed
 from procedures.models import Category, Procedure, ProcedureVersion
 from sopdesk.page_cache import cached_for_residents
 
@@ -41,6 +42,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "bundles": [p for p in guides if p.kind == Procedure.Kind.BUNDLE],
             "popular": most_viewed(),
             "recently_changed": recently_changed,
-            "recent": recently_viewed(request.session) if request.user.is_authenticated else [],
+            "recent": recently_viewed(request),
         },
     )
