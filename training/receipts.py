@@ -10,9 +10,10 @@ import dataclasses
 from collections.abc import Collection, Mapping
 
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from procedures.models import ProcedureVersion
+from sopdesk import page_cache
 from training.models import Assignment, ReadReceipt
 from training.roles import Account
 
@@ -82,6 +83,33 @@ def reading_of(user: Account, version: ProcedureVersion) -> Reading:
     """Where the user stands with the procedure whose version in force is `version`."""
     found = readings([user.pk], {version.procedure_id: version.number or 0})
     return found.get((user.pk, version.procedure_id), UNREAD)
+
+
+def reading_on_page(user: Account, version: ProcedureVersion) -> tuple[Reading, ReadReceipt | None]:
+    """As reading_of, and the user's receipt of `version` itself: what a procedure page shows.
+
+    One query a page: the version's last substantive number is the same for every reader and
+    changes only when the record does, so it is kept with the page's parts (sopdesk.page_cache).
+    """
+    in_force = {version.procedure_id: version.number or 0}
+    key = page_cache.fragment_key("training-substantive", version.pk, version.number)
+    must_have = page_cache.fragment(key)
+    if not isinstance(must_have, int):
+        must_have = last_substantive(in_force).get(
+            version.procedure_id, in_force[version.procedure_id]
+        )
+        page_cache.keep_fragment(key, must_have)
+    receipts = list(
+        ReadReceipt.objects.filter(user_id=user.pk, procedure_id=version.procedure_id).annotate(
+            number=F("version__number")
+        )
+    )
+    numbers = [receipt.number for receipt in receipts if receipt.number is not None]
+    if not numbers:
+        return UNREAD, None
+    read = max(numbers)
+    reading = Reading(Status.CURRENT if read >= must_have else Status.OLD, read)
+    return reading, next((r for r in receipts if r.version_id == version.pk), None)
 
 
 def version_read_before(user: Account, current: ProcedureVersion) -> ProcedureVersion | None:

@@ -9,7 +9,14 @@ from procedures.models import ProcedureVersion
 from tests.factories import make_published, make_user
 from tests.training.factories import EDITORIAL, receipt, revise
 from training.models import Assignment, ReadingPath, ReadReceipt
-from training.receipts import Reading, ReceiptRefused, Status, confirm_reading, reading_of
+from training.receipts import (
+    Reading,
+    ReceiptRefused,
+    Status,
+    confirm_reading,
+    reading_of,
+    reading_on_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +129,28 @@ def test_confirming_a_draft_or_a_scheduled_version_is_refused(clerk, first, toda
         with pytest.raises(ReceiptRefused):
             confirm_reading(user=clerk, version=version)
     assert not ReadReceipt.objects.exists()
+
+
+def test_the_page_reads_the_same_rule_in_one_query(clerk, first, django_assert_num_queries):
+    """reading_on_page (the procedure page's panel) agrees with reading_of at every step, keeps
+    the version's last substantive number across readers, and never a stale one."""
+
+    def on_page(version):
+        reading, own = reading_on_page(clerk, version)
+        assert reading == reading_of(clerk, version)
+        return reading, own
+
+    assert on_page(first) == (Reading(Status.UNREAD), None)
+    made = receipt(clerk, first)
+    assert on_page(first) == (Reading(Status.CURRENT, 1), made)
+    second = revise(first, EDITORIAL, change_summary="错别字")
+    assert on_page(second) == (Reading(Status.CURRENT, 1), None)
+    other = make_user("other")
+    with django_assert_num_queries(1):  # the kept number: the receipts only
+        assert reading_on_page(other, second) == (Reading(Status.UNREAD), None)
+    third = revise(second, change_summary="新增材料")
+    fourth = revise(third, EDITORIAL, change_summary="标点")
+    assert on_page(fourth) == (Reading(Status.OLD, 1), None)
+    later = receipt(clerk, third)
+    assert on_page(fourth)[0] == Reading(Status.CURRENT, 3)
+    assert on_page(third) == (Reading(Status.CURRENT, 3), later)

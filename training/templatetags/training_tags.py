@@ -10,9 +10,8 @@ from django.template.context import Context
 
 from procedures.models import Procedure, ProcedureVersion
 from training import inbox, paths, progress
-from training.models import ReadReceipt
 from training.people import name_of
-from training.receipts import Status, reading_of
+from training.receipts import Status, reading_on_page
 from training.roles import is_staff_member
 
 register = template.Library()
@@ -36,8 +35,7 @@ def training_on_procedure(context: Context) -> dict[str, Any]:
         or not is_staff_member(user)
     ):
         return {"shown": False}
-    reading = reading_of(user, version)
-    receipt = ReadReceipt.objects.filter(user_id=user.pk, version=version).first()
+    reading, receipt = reading_on_page(user, version)
     return {
         "shown": True,
         "request": request,
