@@ -131,6 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username or address is refused even the right password.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with each person's permissions kept between requests (its docstring).
+    "procedures.kept_permissions.KeptPermissionsBackend",
+    # Only for sessions begun before the one above was added.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling (django-axes, policy and numbers explained in sopdesk/lockout.py): 5 failures

@@ -6,6 +6,7 @@ Every signed-in member of staff reads, confirms and practises for themselves; on
 
 from typing import TYPE_CHECKING, TypeAlias
 
+from procedures.kept_permissions import group_names
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF, Visitor
 
 if TYPE_CHECKING:
@@ -29,4 +30,4 @@ def is_staff_member(user: Visitor) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return user.groups.filter(name__in=STAFF_GROUPS).exists()
+    return not group_names(user).isdisjoint(STAFF_GROUPS)
