@@ -1,7 +1,7 @@
 import pytest
 
 from procedures.roles import WINDOW_STAFF
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, switch_user
 from tests.factories import make_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,3 +38,42 @@ def test_staff_reach_a_procedure_with_the_keyboard_alone(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/categories/ji-hua-sheng-yu/")
+
+
+def test_a_clerks_recent_list_follows_them_and_not_the_next_clerk_on_the_pc(page, screenshot):
+    """我最近查看 is kept in a cookie signed for the clerk (no session write per page)."""
+    make_published("生育服务手册")
+    make_published("独生子女父母光荣证")
+    make_user("window", WINDOW_STAFF)
+    make_user("other", WINDOW_STAFF)
+    log_in(page, "window")
+    for title in ("生育服务手册", "独生子女父母光荣证"):
+        page.goto("/")
+        page.get_by_role("link", name="计划生育").click()
+        page.get_by_role("link", name=title).click()
+        page.locator("h1").wait_for()
+    page.goto("/")
+    recent = page.locator("section", has=page.get_by_role("heading", name="我最近查看"))
+    assert recent.get_by_role("link").all_inner_texts() == ["独生子女父母光荣证", "生育服务手册"]
+    screenshot("home-recent-list")
+    switch_user(page, "other")
+    page.goto("/")
+    assert page.get_by_role("heading", name="我最近查看").count() == 0
+    screenshot("home-recent-list-next-clerk")
+    switch_user(page, "window")
+    page.goto("/")
+    assert recent.get_by_role("link").all_inner_texts() == ["独生子女父母光荣证", "生育服务手册"]
+
+
+def test_a_clerk_taken_off_the_window_stops_seeing_internal_notes_at_once(page, screenshot):
+    """Permissions are kept between requests, and forgotten the moment they change."""
+    version = make_published("生育服务手册")
+    clerk = make_user("window", WINDOW_STAFF)
+    log_in(page, "window")
+    page.goto(version.procedure.get_absolute_url())
+    assert page.get_by_text("内部：先查系统").is_visible()
+    clerk.groups.clear()
+    page.reload()
+    assert page.locator("h1").inner_text() == "生育服务手册"
+    assert page.get_by_text("内部：先查系统").count() == 0
+    screenshot("procedure-after-leaving-the-window")
