@@ -58,7 +58,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="per kind of request")
     parser.add_argument("--users", type=int, default=8, help="connections per kind")
-    parser.add_argument("--check-seconds", type=int, default=60)
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="locust classes to measure alone, comma-separated"
+    )
+    parser.add_argument("--check-seconds", type=int, default=60, help="0: no error check")
     parser.add_argument("--check-users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--pg-url", default="postgres://sopdesk:sopdesk@127.0.0.1:5432/")
@@ -69,10 +72,13 @@ def main() -> None:
     failures = 0
     try:
         with served(options, work / "sqlite", None) as (url, env):
-            rows = [measure(url, env, work / "sqlite", kind, options) for kind in KINDS]
+            chosen = {"StaticFile", *options.kinds.split(",")}  # the floor, always, first
+            kinds = [kind for kind in KINDS if kind in chosen]
+            rows = [measure(url, env, work / "sqlite", kind, options) for kind in kinds]
             print_table(rows, options)
-            failures += check(url, env, work / "sqlite", "SQLite", options)
-        if not options.no_postgres:
+            if options.check_seconds:
+                failures += check(url, env, work / "sqlite", "SQLite", options)
+        if options.check_seconds and not options.no_postgres:
             with (
                 throwaway_database(options.pg_url) as database,
                 served(options, work / "postgres", database) as (url, env),
