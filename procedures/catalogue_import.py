@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from procedures import library, publishing, signals
+from procedures import library, planner_statistics, publishing, signals
 from procedures.exceptions import ImportFormatError, ImportStopped, ProcedureError
 from procedures.library_format import SHOWN_LENGTH, SLUG_MAX_LENGTH, derive_slug
 from procedures.models import AuditEvent, Category, Material, Procedure, ProcedureVersion, Step
@@ -505,9 +505,11 @@ def import_catalogue(
         return summary
     work: list[tuple[CatalogueRow, str] | _Existing] = [*new]
     work += [e for e in existing if (e.code or e.url) and e.procedure.retired_at is None]
+    statistics = planner_statistics.Statistics()
     done = 0
     while done < len(work):
         done = _write_batch(work, done, by=by, summary=summary)
+        statistics.after_batch(done)
         if progress:
             progress(done, len(work))
         if done < len(work) and connection.vendor == "sqlite":

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model, Prefetch
 from django.utils import timezone
 
-from procedures import bundles, catalogue, flows, publishing, signals
+from procedures import bundles, catalogue, flows, planner_statistics, publishing, signals
 from procedures.exceptions import ImportFormatError, ImportStopped, ProcedureError
 from procedures.library_format import (
     ITEM,
@@ -105,6 +105,7 @@ def import_library(
         raise ImportFormatError(problems, rejected=len(rejected))
     records = write_order(records)
     summary = ImportSummary()
+    statistics = planner_statistics.Statistics()
     done = 0
     while done < len(records):
         batch = ImportSummary()
@@ -117,6 +118,7 @@ def import_library(
                 str(failed.error), record=failed.record.label(), imported=summary.written
             ) from failed.error
         summary.add(batch)
+        statistics.after_batch(done)
         if progress:
             progress(done, len(records))
         if done < len(records) and connection.vendor == "sqlite":
