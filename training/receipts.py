@@ -73,10 +73,14 @@ def readings(
     result = {}
     for row in read:
         procedure_id, number = row["procedure_id"], row["number"]
-        current = number >= must_have.get(procedure_id, in_force[procedure_id])
-        status = Status.CURRENT if current else Status.OLD
-        result[(row["user_id"], procedure_id)] = Reading(status, number)
+        needed = must_have.get(procedure_id, in_force[procedure_id])
+        result[(row["user_id"], procedure_id)] = _reading(number, needed)
     return result
+
+
+def _reading(read_number: int, must_have: int) -> Reading:
+    """The rule: a receipt counts when it is for the last substantive version or later."""
+    return Reading(Status.CURRENT if read_number >= must_have else Status.OLD, read_number)
 
 
 def reading_of(user: Account, version: ProcedureVersion) -> Reading:
@@ -92,7 +96,7 @@ def reading_on_page(user: Account, version: ProcedureVersion) -> tuple[Reading, 
     changes only when the record does, so it is kept with the page's parts (sopdesk.page_cache).
     """
     in_force = {version.procedure_id: version.number or 0}
-    key = page_cache.fragment_key("training-substantive", version.pk, version.number)
+    key = page_cache.fragment_key("training-substantive", version.pk)
     must_have = page_cache.fragment(key)
     if not isinstance(must_have, int):
         must_have = last_substantive(in_force).get(
@@ -107,9 +111,8 @@ def reading_on_page(user: Account, version: ProcedureVersion) -> tuple[Reading, 
     numbers = [receipt.number for receipt in receipts if receipt.number is not None]
     if not numbers:
         return UNREAD, None
-    read = max(numbers)
-    reading = Reading(Status.CURRENT if read >= must_have else Status.OLD, read)
-    return reading, next((r for r in receipts if r.version_id == version.pk), None)
+    own = next((r for r in receipts if r.version_id == version.pk), None)
+    return _reading(max(numbers), must_have), own
 
 
 def version_read_before(user: Account, current: ProcedureVersion) -> ProcedureVersion | None:
