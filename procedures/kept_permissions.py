@@ -12,7 +12,6 @@ the admin and every command here save through the models.
 """
 
 import dataclasses
-import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +19,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from sopdesk import page_cache
@@ -41,20 +39,7 @@ def _cache() -> Any:
 
 
 def forget() -> None:
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _new_generation() -> None:
-    _cache().set(GENERATION, time.time_ns(), None)
-
-
-def _generation() -> int:
-    value = _cache().get(GENERATION)
-    if value is None:
-        _cache().add(GENERATION, time.time_ns(), None)
-        value = _cache().get(GENERATION)
-    return int(value or 0)
+    page_cache.renew(GENERATION)
 
 
 def kept_for(user: Any) -> Kept:
@@ -62,7 +47,7 @@ def kept_for(user: Any) -> Kept:
     found = getattr(user, "_kept_permissions", None)
     if isinstance(found, Kept):
         return found
-    key = f"permissions:{page_cache.revision()}:{_generation()}:{user.pk}"
+    key = f"permissions:{page_cache.revision()}:{page_cache.generation(GENERATION)}:{user.pk}"
     found = _cache().get(key)
     if not isinstance(found, Kept):
         found = _read(user)

@@ -99,26 +99,31 @@ def cached_for_residents(
 
 
 def forget_pages() -> None:
-    """A new generation: every stored page is forgotten.
+    """A new generation: every stored page is forgotten."""
+    renew(GENERATION)
 
-    At once, and again when the change commits: a page rendered meanwhile from the rows as they
-    were before it is stored under the first new generation, and is never served.
+
+def renew(name: str) -> None:
+    """A new generation under `name` in this cache: what was kept under the old one is forgotten.
+
+    At once, and again when the change commits: what was read meanwhile from the rows as they
+    were before it is kept under the first new generation, and is never read.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    _new_generation(name)
+    transaction.on_commit(functools.partial(_new_generation, name))
 
 
-def _new_generation() -> None:
+def _new_generation(name: str = GENERATION) -> None:
     # The clock, not a counter: never a number used before, even after the cache was emptied.
-    caches[ALIAS].set(GENERATION, time.time_ns(), None)
+    caches[ALIAS].set(name, time.time_ns(), None)
 
 
-def generation() -> int:
+def generation(name: str = GENERATION) -> int:
     pages = caches[ALIAS]
-    value = pages.get(GENERATION)
+    value = pages.get(name)
     if value is None:
-        pages.add(GENERATION, time.time_ns(), None)
-        value = pages.get(GENERATION)
+        pages.add(name, time.time_ns(), None)
+        value = pages.get(name)
     return int(value or 0)
 
 

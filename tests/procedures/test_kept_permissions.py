@@ -81,8 +81,8 @@ def test_what_was_read_during_a_change_is_not_kept_past_its_commit(
     clerk = make_user("window", WINDOW_STAFF)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         clerk.groups.remove(Group.objects.get(name=WINDOW_STAFF))
-        during = kept_permissions._generation()
-    assert kept_permissions._generation() != during
+        during = page_cache.generation(kept_permissions.GENERATION)
+    assert page_cache.generation(kept_permissions.GENERATION) != during
 
 
 def test_a_new_deployment_reads_them_afresh(monkeypatch):
