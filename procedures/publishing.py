@@ -255,6 +255,7 @@ def publish_version(
     procedure.latest_version = draft
     procedure.save(update_fields=["latest_version"])
     signals.notify_changed([procedure.pk])
+    signals.version_published.send(sender=ProcedureVersion, version=draft)
     record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
     if overtaken is not None and scheduled == "carry":
         _carry_into_new_draft(overtaken, fix=draft, by=by)

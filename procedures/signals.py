@@ -17,6 +17,10 @@ from django.dispatch import Signal
 # the end, for all the procedures changed meanwhile (an import of thousands).
 procedures_changed = Signal()
 
+# Sent by `publish_version` inside its transaction, after the draft went on record.
+# Argument: version (the published version). Reports linked to the draft close with it.
+version_published = Signal()
+
 # Sent after the whole library was replaced (a restore), inside its transaction.
 library_replaced = Signal()
 
