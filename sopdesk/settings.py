@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "backups",
     "training",
     "practice",
+    "upkeep",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("handouts.urls")),
     path("training/", include("training.urls")),
     path("practice/", include("practice.urls")),
+    path("upkeep/", include("upkeep.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

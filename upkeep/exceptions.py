@@ -1,0 +1,2 @@
+class Refused(Exception):
+    """A report, feedback or review that cannot be recorded as asked; the message says why."""

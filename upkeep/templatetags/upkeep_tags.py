@@ -1,0 +1,97 @@
+"""What upkeep adds to pages it does not own: the procedure page (who owns it, when it was
+last checked, the reader's reports), the home page (what waits for the reader), and the
+review pages (the reports a draft will close).
+
+Each tag decides on its own whom it shows anything to.
+"""
+
+from typing import Any
+
+from django import template
+from django.db.models import Q
+from django.template.context import Context
+
+from procedures.models import Procedure, ProcedureVersion
+from upkeep import queue, roles
+from upkeep.models import Report
+from upkeep.ownership import kept_standing
+
+register = template.Library()
+MY_REPORTS_SHOWN = 5
+
+
+@register.inclusion_tag("upkeep/_procedure_panel.html", takes_context=True)
+def upkeep_on_procedure(context: Context) -> dict[str, Any]:
+    request = context.get("request")
+    version: ProcedureVersion | None = context.get("version")
+    procedure: Procedure | None = context.get("procedure")
+    if request is None or version is None or procedure is None:
+        return {"shown": False}
+    user = request.user
+    if version.is_draft or not context.get("in_force") or not roles.can_report(user):
+        return {"shown": False}
+    kept = kept_standing(procedure)
+    stewards = kept.standing.stewards
+    handles = roles.handles(user, procedure, stewards)
+    # One query: the reader's own reports on it, and (for whoever handles it) the open ones.
+    wanted = Q(reporter=user) | Q(status=Report.Status.OPEN) if handles else Q(reporter=user)
+    rows = list(
+        Report.objects.filter(wanted, procedure=procedure)
+        .select_related("fix_version")
+        .order_by("-created_at")
+    )
+    mine = [report for report in rows if report.reporter_id == user.pk][:MY_REPORTS_SHOWN]
+    open_reports = sum(1 for report in rows if report.is_open) if handles else 0
+    return {
+        "shown": True,
+        "procedure": procedure,
+        "version": version,
+        "standing": kept.standing,
+        "overdue": kept.standing.overdue(),
+        "owner_name": kept.owner_name,
+        "backup_name": kept.backup_name,
+        "handles": handles,
+        "mine": mine,
+        "open_reports": open_reports,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("upkeep/_home_panel.html", takes_context=True)
+def upkeep_home(context: Context) -> dict[str, Any]:
+    """待我处理 (owners, 审核发布) and 我的报错 (everyone who reports)."""
+    request = context.get("request")
+    user = request.user if request is not None else None
+    if user is None or not roles.can_report(user):
+        return {"shown": False}
+    waiting = None
+    overdue_everyone = 0
+    if roles.sees_queue(user):
+        waiting = queue.build(user, everyone=False)
+        if roles.handles_all(user):
+            overdue_everyone = queue.overdue_report_count()
+    mine = Report.objects.filter(reporter=user)
+    return {
+        "shown": True,
+        "waiting": waiting,
+        "overdue_everyone": overdue_everyone,
+        "mine_open": mine.filter(status=Report.Status.OPEN).count(),
+        "mine_closed": list(
+            mine.exclude(status=Report.Status.OPEN)
+            .select_related("procedure", "fix_version")
+            .order_by("-closed_at")[:3]
+        ),
+    }
+
+
+@register.inclusion_tag("upkeep/_fixes.html")
+def upkeep_fixes(draft: ProcedureVersion) -> dict[str, Any]:
+    """The open reports this draft will close when it is published."""
+    return {
+        "reports": list(
+            Report.objects.filter(fix_version=draft, status=Report.Status.OPEN).order_by(
+                "created_at"
+            )
+        )
+    }
