@@ -112,6 +112,9 @@ def build_library(media_root: Path) -> None:
     from tests.backups.training_contents import add_training_rows
 
     add_training_rows()
+    from tests.backups.upkeep_contents import add_upkeep_rows
+
+    add_upkeep_rows()
 
 
 def snapshot(media_root: Path) -> dict:

@@ -8,6 +8,7 @@ decides here who may use it.
 import dataclasses
 import datetime
 import io
+import itertools
 import re
 import subprocess
 from collections.abc import Iterator
@@ -39,8 +40,10 @@ from procedures.models import (
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import Referral, SearchMiss, Synonym
 from tests.factories import make_draft, make_published, make_user, publish_change
+from tests.upkeep.factories import report_on
 from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
 from training.roles import TRAINERS
+from upkeep.models import CategoryUpkeep
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +135,23 @@ MATRIX = {
     "practice:question_retire": Row(POST, *TRAINING, OK),
     "practice:question_import": Row(GET, *TRAINING, OK),
     "practice:question_export": Row(GET, *TRAINING, OK),
+    # 报错与复核: residents only send page feedback; staff report and follow their reports;
+    # an item's owner and backup (editors) and 审核发布 handle; 审核发布 assign owners.
+    # The library's procedure has no owner: only 审核发布 handle it.
+    "upkeep:feedback": Row(POST, *PUBLIC),
+    "upkeep:report_new": Row(GET, *SIGNED_IN, OK),
+    "upkeep:report": Row(GET, *SIGNED_IN, OK),
+    "upkeep:mine": Row(GET, *SIGNED_IN, OK),
+    "upkeep:close": Row(POST, LOGIN, DENIED, DENIED, OK, DENIED),
+    "upkeep:start_fix": Row(POST, LOGIN, DENIED, DENIED, OK, DENIED),
+    "upkeep:complex": Row(POST, LOGIN, DENIED, DENIED, OK, DENIED),
+    "upkeep:confirm": Row(POST, LOGIN, DENIED, DENIED, OK, DENIED),
+    "upkeep:queue": Row(GET, LOGIN, DENIED, OK, OK, DENIED),
+    "upkeep:feedback_list": Row(GET, LOGIN, DENIED, OK, OK, DENIED),
+    "upkeep:monthly": Row(GET, LOGIN, DENIED, OK, OK, DENIED),
+    "upkeep:monthly_csv": Row(GET, LOGIN, DENIED, OK, OK, DENIED),
+    "upkeep:owners": Row(GET, LOGIN, DENIED, DENIED, OK, DENIED),
+    "upkeep:category_owners": Row(GET, LOGIN, DENIED, DENIED, OK, DENIED),
     # Accounts.
     "login": Row(GET, *PUBLIC),
     "logout": Row(POST, *PUBLIC),
@@ -194,6 +214,10 @@ ADMIN_MODELS = {  # model: (pages editors may open, pages publishers may open)
     "training.assignment": (NOTHING, NOTHING),
     "training.readreceipt": (NOTHING, NOTHING),
     "practice.question": (NOTHING, NOTHING),
+    # Owners are assigned on 负责人与复核周期; the admin's page is the superuser's.
+    "upkeep.categoryupkeep": (NOTHING, NOTHING),
+    # Reports are filed and closed on their own pages; 审核发布 may look them up here.
+    "upkeep.report": (NOTHING, VIEW),
 }
 
 # ---------------------------------------------------------------------------- the URLs
@@ -337,6 +361,8 @@ def library() -> Library:
         ),
         "practice.question": question,
         "practice.answer": answer,
+        "upkeep.categoryupkeep": CategoryUpkeep.objects.create(category=v1.procedure.category),
+        "upkeep.report": report_on(v2, users["window"]),
     }
     BatchChange.objects.create(
         kind=MaterialKind.objects.first(),
@@ -359,8 +385,12 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
     procedure = library.procedure
     if endpoint.admin_model and name in ("object_id", "id"):
         return library.admin_objects[endpoint.admin_model].pk
-    if endpoint.key == "procedures:category":
+    if endpoint.key in ("procedures:category", "upkeep:category_owners"):
         return procedure.category.slug
+    if endpoint.key.startswith("upkeep:") and name == "pk":
+        if endpoint.key == "upkeep:confirm":
+            return procedure.pk
+        return library.admin_objects["upkeep.report"].pk
     if endpoint.key == "procedures:new_draft":
         return procedure.pk
     if endpoint.key in ("procedures:material_kind", "procedures:batch_new"):
@@ -398,6 +428,8 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
 
 def path_for(endpoint: Endpoint, library: Library) -> str:
     values = {name: parameter(endpoint, name, library) for name in endpoint.parameters}
+    if endpoint.key == "upkeep:report_new":
+        return reverse(endpoint.key) + f"?version={library.versions[1].pk}&part=page"
     if endpoint.named:
         return reverse(endpoint.key, kwargs=values)
     filled = re.sub(
@@ -419,13 +451,23 @@ def png() -> SimpleUploadedFile:
     return SimpleUploadedFile("dot.png", buffer.getvalue(), content_type="image/png")
 
 
+# Page feedback is limited per client address: each role's answer comes from its own.
+FEEDBACK_ADDRESSES = (f"10.9.0.{n}" for n in itertools.count(1))
+
+
 def request(client: Client, endpoint: Endpoint, method: str, path: str):
+    if endpoint.key == "upkeep:feedback":
+        client.defaults["REMOTE_ADDR"] = next(FEEDBACK_ADDRESSES)
     if method == GET:
         return client.get(path, QUERIES.get(endpoint.key, {}))
     data = {
         "markdownx_markdownify": {"content": "**材料**齐全的当场办结"},
         "markdownx_upload": {"image": png()},
         "practice:answer": {"question": Question.objects.get(generated=False).pk, "choice": "A"},
+        "upkeep:feedback": {
+            "helpful": "1",
+            "version": ProcedureVersion.objects.filter(status="published").first().pk,
+        },
     }.get(endpoint.key, {})
     return client.post(path, data)
 
@@ -549,7 +591,8 @@ def test_window_staff_see_internal_notes_but_never_drafts(library):
 
 
 class _PublicText(HTMLParser):
-    """The text of <main>, leaving out what is marked internal and the hidden checklist."""
+    """The text of <main>, leaving out what is marked internal, the hidden checklist, and what
+    asks residents only (这个页面对您有帮助吗: staff report problems instead)."""
 
     def __init__(self):
         super().__init__()
@@ -562,7 +605,9 @@ class _PublicText(HTMLParser):
         self._in_main += tag == "main"
         if self._skipping:
             self._depth += tag == self._skipping
-        elif tag == "textarea" or "internal" in (dict(attrs).get("class") or ""):
+        elif tag == "textarea" or any(
+            mark in (dict(attrs).get("class") or "") for mark in ("internal", "for-residents")
+        ):
             self._skipping, self._depth = tag, 1
 
     def handle_endtag(self, tag):
