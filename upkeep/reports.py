@@ -95,7 +95,7 @@ def file_report(
 
 
 def _open(report: Report) -> Report:
-    locked = Report.objects.select_for_update().select_related("closed_by").get(pk=report.pk)
+    locked = Report.objects.select_for_update().get(pk=report.pk)
     if not locked.is_open:
         who = locked.closed_by.get_username() if locked.closed_by else "其他人"
         raise Refused(f"这条报错已由 {who} 处理（{locked.get_status_display()}），不用再处理。")

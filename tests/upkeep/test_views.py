@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from procedures.templatetags.procedures import person
 from tests.factories import publish_change
 from tests.upkeep.factories import report_on
 from upkeep.models import PageFeedback, Report, ReviewCheck
@@ -250,3 +251,14 @@ def test_the_panel_follows_a_change_of_owner_and_a_new_version(births, clerk, ot
     assert "other（备份：chief）" in client.get(url).content.decode()
     publish_change(births, effective_from=timezone.localdate(), change_summary="换新电话")
     assert "（发布第 2 版）" in client.get(url).content.decode()
+
+
+def test_checks_are_kept_in_the_history_staff_see(births, owner, clerk):
+    from upkeep import rechecks
+
+    rechecks.confirm_unchanged(births.procedure, by=owner, note="已与卫健办核对")
+    url = reverse("procedures:history", args=[births.procedure.slug])
+    staff_page = signed_in(clerk).get(url).content.decode()
+    assert "复核记录" in staff_page and "已复核，无需修改：已与卫健办核对" in staff_page
+    assert person(owner) in staff_page
+    assert "复核记录" not in Client().get(url).content.decode()

@@ -13,11 +13,12 @@ from django.template.context import Context
 
 from procedures.models import Procedure, ProcedureVersion
 from upkeep import queue, roles
-from upkeep.models import Report
+from upkeep.models import Report, ReviewCheck
 from upkeep.ownership import kept_standing
 
 register = template.Library()
 MY_REPORTS_SHOWN = 5
+CHECKS_SHOWN = 50
 
 
 @register.inclusion_tag("upkeep/_procedure_panel.html", takes_context=True)
@@ -83,6 +84,17 @@ def upkeep_home(context: Context) -> dict[str, Any]:
             .order_by("-closed_at")[:3]
         ),
     }
+
+
+@register.inclusion_tag("upkeep/_checks_list.html", takes_context=True)
+def upkeep_checks(context: Context) -> dict[str, Any]:
+    """复核记录 under a procedure's history, for staff: each 已复核，无需修改 and its note."""
+    request = context.get("request")
+    procedure: Procedure | None = context.get("procedure")
+    if request is None or procedure is None or not roles.can_report(request.user):
+        return {"shown": False}
+    checks = ReviewCheck.objects.filter(procedure=procedure).select_related("version", "by")
+    return {"shown": True, "checks": list(checks[:CHECKS_SHOWN])}
 
 
 @register.inclusion_tag("upkeep/_fixes.html")
