@@ -55,7 +55,7 @@ def digest_for(user: User, today: datetime.date) -> Digest:
     closed = list(
         Report.objects.filter(reporter=user, closed_at__gt=since)
         .exclude(status=Report.Status.OPEN)
-        .select_related("procedure", "fix_version")
+        .select_related("procedure__latest_version", "fix_version")
     )
     return Digest(user, waiting, overdue, closed)
 

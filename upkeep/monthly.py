@@ -92,7 +92,14 @@ def build(first: datetime.date, today: datetime.date | None = None) -> Monthly:
 
     opened = list(
         Report.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("procedure__category", "version", "reporter", "closed_by", "fix_version")
+        .select_related(
+            "procedure__category",
+            "procedure__latest_version",
+            "version",
+            "reporter",
+            "closed_by",
+            "fix_version",
+        )
         .order_by("created_at")
     )
     for report in opened:
@@ -120,7 +127,7 @@ def build(first: datetime.date, today: datetime.date | None = None) -> Monthly:
     overdue_reports = list(
         Report.objects.filter(created_at__lt=end, due_on__lt=as_of)
         .filter(Q(status=Report.Status.OPEN) | Q(closed_at__gte=end))
-        .select_related("procedure__category", "version")
+        .select_related("procedure__category", "procedure__latest_version", "version")
         .order_by("due_on")
     )
     for report in overdue_reports:

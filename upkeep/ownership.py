@@ -8,9 +8,10 @@ is the later of its latest published version and its latest 已复核，无需�
 import dataclasses
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from procedures.models import Procedure
@@ -65,30 +66,38 @@ def stewards_of(procedure: Procedure) -> Stewards:
     return _merge(own, line)
 
 
+# Above this many procedures, rows are read for all of them rather than listed by id: building
+# and running a query with a thousand ids costs more than reading every row of small tables.
+LISTED_AT_MOST = 100
+
+
+def among(rows: QuerySet[Any], field: str, ids: list[int]) -> QuerySet[Any]:
+    """`rows` of the procedures `ids`, or of all when they are many (then filter in Python)."""
+    return rows.filter(**{f"{field}__in": ids}) if len(ids) <= LISTED_AT_MOST else rows
+
+
 def all_stewards(procedures: Iterable[Procedure]) -> dict[int, Stewards]:
     """Each procedure's stewards, in two queries."""
     wanted = list(procedures)
-    own = {
-        row.procedure_id: row
-        for row in ProcedureUpkeep.objects.filter(procedure__in=[p.pk for p in wanted])
-    }
+    ids = [p.pk for p in wanted]
+    own = {row.procedure_id: row for row in among(ProcedureUpkeep.objects.all(), "procedure", ids)}
     lines = {row.category_id: row for row in CategoryUpkeep.objects.all()}
     return {p.pk: _merge(own.get(p.pk), lines.get(p.category_id)) for p in wanted}
 
 
 def standings(procedures: Iterable[Procedure]) -> dict[int, Standing]:
-    """Each procedure's review standing, in three queries whatever their number."""
+    """Each procedure's review standing, in four queries whatever their number."""
     wanted = list(procedures)
     ids = [p.pk for p in wanted]
     stewards = all_stewards(wanted)
     latest = {
         pk: (at, number)
-        for pk, at, number in Procedure.objects.filter(pk__in=ids).values_list(
+        for pk, at, number in among(Procedure.objects.all(), "pk", ids).values_list(
             "pk", "latest_version__published_at", "latest_version__number"
         )
     }
     checked = dict(
-        ReviewCheck.objects.filter(procedure_id__in=ids)
+        among(ReviewCheck.objects.all(), "procedure_id", ids)
         .values("procedure_id")
         .annotate(last=Max("at"))
         .values_list("procedure_id", "last")

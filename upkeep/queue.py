@@ -18,8 +18,9 @@ from hall.models import DailyViews
 from procedures.models import Procedure
 from procedures.roles import Visitor
 from search.models import SearchMiss
+from sopdesk import page_cache
 from upkeep.models import PageFeedback, Report
-from upkeep.ownership import Standing, standings
+from upkeep.ownership import GENERATION, Standing, among, standings
 
 VIEWS_DAYS = 30
 # An item enters the queue when residents said 没帮到 at least this often since its last check,
@@ -35,7 +36,6 @@ class Entry:
     kind: str  # "report", "review", "feedback", "search"
     why: str
     title: str
-    url: str
     procedure: Procedure | None = None
     standing: Standing | None = None
     report: Report | None = None
@@ -44,6 +44,19 @@ class Entry:
     views: int = 0
     count: int = 0
     owner_name: str = ""
+    # Where the entry leads; made when shown (a queue may hold thousands).
+    address: str = ""
+
+    @property
+    def url(self) -> str:
+        if self.address:
+            return self.address
+        if self.report is not None:
+            return self.report.get_absolute_url()
+        assert self.procedure is not None
+        if self.kind == "feedback":
+            return reverse("upkeep:feedback_list", args=[self.procedure.slug])
+        return self.procedure.get_absolute_url() + "#upkeep-panel"
 
 
 @dataclasses.dataclass
@@ -65,7 +78,7 @@ def mine(user: Visitor, standing: Standing) -> bool:
 
 def build(user: Visitor, *, everyone: bool, today: datetime.date | None = None) -> Queue:
     today = today or timezone.localdate()
-    procedures = list(Procedure.objects.public().select_related("category"))
+    procedures = list(Procedure.objects.public())
     standing = standings(procedures)
     if not everyone:
         procedures = [p for p in procedures if mine(user, standing[p.pk])]
@@ -85,31 +98,32 @@ def build(user: Visitor, *, everyone: bool, today: datetime.date | None = None) 
 def _views(ids: list[int], today: datetime.date) -> dict[int, int]:
     since = today - datetime.timedelta(days=VIEWS_DAYS)
     rows = (
-        DailyViews.objects.filter(procedure_id__in=ids, day__gt=since)
+        among(DailyViews.objects.filter(day__gt=since), "procedure_id", ids)
         .values("procedure_id")
         .annotate(total=Sum("count"))
     )
-    return {row["procedure_id"]: row["total"] for row in rows}
+    return {row["procedure_id"]: row["total"] for row in rows}  # others' are never looked up
 
 
 def _reports(
     by_id: dict[int, Procedure], standing: dict[int, Standing], today: datetime.date
 ) -> list[Entry]:
     reports = (
-        Report.objects.filter(status=Report.Status.OPEN, procedure_id__in=list(by_id))
+        among(Report.objects.filter(status=Report.Status.OPEN), "procedure_id", list(by_id))
         .select_related("version", "reporter", "fix_version")
         .order_by("due_on", "created_at")
     )
     entries = []
     for report in reports:
-        procedure = by_id[report.procedure_id]
+        procedure = by_id.get(report.procedure_id)
+        if procedure is None:
+            continue
         overdue = report.overdue(today)
         entries.append(
             Entry(
                 kind="report",
                 why=f"报错（{report.get_cause_display()}）：{report.where}",
                 title=procedure.current_title or str(procedure),
-                url=report.get_absolute_url(),
                 procedure=procedure,
                 standing=standing[procedure.pk],
                 report=report,
@@ -139,7 +153,6 @@ def _reviews(
                 kind="review",
                 why=f"待复核：复核日期 {found.due_on:%Y-%m-%d} 已过 {late} 天",
                 title=procedure.current_title or str(procedure),
-                url=procedure.get_absolute_url() + "#upkeep-panel",
                 procedure=procedure,
                 standing=found,
                 due_on=found.due_on,
@@ -153,13 +166,15 @@ def _reviews(
 def _feedback(
     by_id: dict[int, Procedure], standing: dict[int, Standing], views: dict[int, int]
 ) -> list[Entry]:
-    rows = PageFeedback.objects.filter(procedure_id__in=list(by_id)).values_list(
+    rows = among(PageFeedback.objects.all(), "procedure_id", list(by_id)).values_list(
         "procedure_id", "helpful", "reason", "created_at"
     )
     helpful: Counter[int] = Counter()
     unhelpful: Counter[int] = Counter()
     reasons: dict[int, Counter[str]] = {}
     for procedure_id, was_helpful, reason, at in rows:
+        if procedure_id not in by_id:
+            continue
         last = standing[procedure_id].last_checked
         if last is not None and at < last:
             continue  # answered about what was there before the last check
@@ -181,7 +196,6 @@ def _feedback(
                 why=f"居民反馈没帮到 {count} 次（有帮助 {helpful[procedure_id]} 次），"
                 f"最多的原因：{label}",
                 title=procedure.current_title or str(procedure),
-                url=reverse("upkeep:feedback_list", args=[procedure.slug]),
                 procedure=procedure,
                 standing=standing[procedure_id],
                 views=views.get(procedure_id, 0),
@@ -203,7 +217,7 @@ def _searches(today: datetime.date) -> list[Entry]:
             kind="search",
             why=f"搜索「{miss.query}」{miss.count} 次{miss.get_kind_display()}",
             title=miss.query,
-            url=reverse("admin:search_searchmiss_change", args=[miss.pk]),
+            address=reverse("admin:search_searchmiss_change", args=[miss.pk]),
             count=miss.count,
         )
         for miss in misses
@@ -215,3 +229,29 @@ def overdue_report_count(today: datetime.date | None = None) -> int:
     return Report.objects.filter(
         status=Report.Status.OPEN, due_on__lt=today or timezone.localdate()
     ).count()
+
+
+WAITING = "upkeep:waiting"
+
+
+@dataclasses.dataclass(frozen=True)
+class Waiting:
+    """What the home page says of a person's queue."""
+
+    entries: int
+    overdue_reports: int
+
+
+def waiting_for(user: Visitor) -> Waiting:
+    """The size of `user`'s own queue, kept between requests under the pages' generation (a
+    publication), the standings' (owners, checks, users) and WAITING (reports and residents'
+    answers), each renewed by `upkeep.receivers`."""
+    generations = (page_cache.generation(GENERATION), page_cache.generation(WAITING))
+    key = page_cache.fragment_key("upkeep-waiting", user.pk, generations)
+    kept = page_cache.fragment(key)
+    if isinstance(kept, Waiting):
+        return kept
+    found = build(user, everyone=False)
+    waiting = Waiting(len(found.entries), found.overdue_reports)
+    page_cache.keep_fragment(key, waiting)
+    return waiting

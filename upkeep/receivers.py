@@ -1,5 +1,6 @@
 """A published draft closes the reports linked to it, in the publishing transaction; a change
-to owners, intervals, checks or people renews what staff pages keep of a procedure's standing."""
+to owners, intervals, checks, reports, feedback or people renews what staff pages keep of a
+procedure's standing and of a person's queue."""
 
 from typing import Any
 
@@ -10,8 +11,9 @@ from django.dispatch import receiver
 from procedures import signals
 from procedures.models import ProcedureVersion
 from sopdesk import page_cache
-from upkeep.models import CategoryUpkeep, ProcedureUpkeep, ReviewCheck
+from upkeep.models import CategoryUpkeep, PageFeedback, ProcedureUpkeep, Report, ReviewCheck
 from upkeep.ownership import GENERATION
+from upkeep.queue import WAITING
 from upkeep.reports import close_with_published
 
 
@@ -24,8 +26,18 @@ def forget_standings(sender: Any, **kwargs: Any) -> None:
     page_cache.renew(GENERATION)
 
 
-for model in (CategoryUpkeep, ProcedureUpkeep, ReviewCheck, get_user_model()):
+def forget_waiting(sender: Any, **kwargs: Any) -> None:
+    page_cache.renew(WAITING)
+
+
+for model, forget in (
+    (CategoryUpkeep, forget_standings),
+    (ProcedureUpkeep, forget_standings),
+    (ReviewCheck, forget_standings),
+    (get_user_model(), forget_standings),
+    # A report or a resident's answer changes a queue, not a procedure's standing.
+    (Report, forget_waiting),
+    (PageFeedback, forget_waiting),
+):
     for signal, verb in ((post_save, "saved"), (post_delete, "deleted")):
-        signal.connect(
-            forget_standings, sender=model, dispatch_uid=f"upkeep.forget_{model.__name__}_{verb}"
-        )
+        signal.connect(forget, sender=model, dispatch_uid=f"upkeep.forget_{model.__name__}_{verb}")

@@ -262,3 +262,35 @@ def test_checks_are_kept_in_the_history_staff_see(births, owner, clerk):
     assert "复核记录" in staff_page and "已复核，无需修改：已与卫健办核对" in staff_page
     assert person(owner) in staff_page
     assert "复核记录" not in Client().get(url).content.decode()
+
+
+def test_the_home_page_count_follows_reports_and_checks(births, clerk, owner):
+    from upkeep import reports
+
+    client = signed_in(owner)
+
+    def count() -> str:
+        page = client.get(reverse("hall:home")).content.decode()
+        return re.search(r"待我处理 <strong>(\d+)</strong> 项", page)[1]
+
+    assert count() == "0"
+    report = report_on(births, clerk)
+    assert count() == "1"
+    reports.close_unchanged(report, reason="无误", by=owner)
+    assert count() == "0"
+    mine = signed_in(clerk).get(reverse("hall:home")).content.decode()
+    assert "待我处理" not in mine and "我的报错" in mine
+
+
+def test_the_home_page_count_follows_residents_answers(births, owner):
+    client = signed_in(owner)
+    home = reverse("hall:home")
+    assert "待我处理 <strong>0</strong> 项" in client.get(home).content.decode()
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        response = Client().post(
+            reverse("upkeep:feedback", args=[births.procedure.slug]),
+            {"version": births.pk, "helpful": "0", "reason": "differs"},
+            REMOTE_ADDR=address,
+        )
+        assert response.status_code == 200
+    assert "待我处理 <strong>1</strong> 项" in client.get(home).content.decode()

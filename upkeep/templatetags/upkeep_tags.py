@@ -69,7 +69,7 @@ def upkeep_home(context: Context) -> dict[str, Any]:
     waiting = None
     overdue_everyone = 0
     if roles.sees_queue(user):
-        waiting = queue.build(user, everyone=False)
+        waiting = queue.waiting_for(user)
         if roles.handles_all(user):
             overdue_everyone = queue.overdue_report_count()
     mine = Report.objects.filter(reporter=user)
@@ -80,7 +80,7 @@ def upkeep_home(context: Context) -> dict[str, Any]:
         "mine_open": mine.filter(status=Report.Status.OPEN).count(),
         "mine_closed": list(
             mine.exclude(status=Report.Status.OPEN)
-            .select_related("procedure", "fix_version")
+            .select_related("procedure__latest_version", "fix_version")
             .order_by("-closed_at")[:3]
         ),
     }

@@ -17,6 +17,8 @@ from upkeep.forms import ConfirmForm
 from upkeep.models import PageFeedback
 from upkeep.ownership import names, standing_of
 
+# Each section shows its first entries (the most urgent, the most viewed); the rest are counted.
+SHOWN = 50
 SECTIONS = (
     (
         "report",
@@ -44,8 +46,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("待处理队列是给事项负责人和审核发布人员的；报错请看“我的报错”。")
     everyone = roles.handles_all(request.user) and request.GET.get("show") != "mine"
     found = queues.build(request.user, everyone=everyone)
-    owners = names(entry.standing.stewards.owner_id for entry in found.entries if entry.standing)
-    for entry in found.entries:
+    sections = [
+        (kind, heading, help, found.of_kind(kind))
+        for kind, heading, help in SECTIONS
+        if everyone or kind != "search"
+    ]
+    shown = [entry for *_, entries in sections for entry in entries[:SHOWN]]
+    owners = names(entry.standing.stewards.owner_id for entry in shown if entry.standing)
+    for entry in shown:
         if entry.standing and entry.standing.stewards.owner_id:
             entry.owner_name = owners.get(entry.standing.stewards.owner_id, "")
     context = {
@@ -53,9 +61,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "everyone": everyone,
         "can_see_everyone": roles.handles_all(request.user),
         "sections": [
-            (kind, heading, help, found.of_kind(kind))
-            for kind, heading, help in SECTIONS
-            if everyone or kind != "search"
+            (kind, heading, help, entries[:SHOWN], max(0, len(entries) - SHOWN))
+            for kind, heading, help, entries in sections
         ],
     }
     return render(request, "upkeep/queue.html", context)

@@ -117,7 +117,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     _reporter_or_403(request)
     found = (
         Report.objects.filter(reporter=roles.account(request))
-        .select_related("procedure", "version", "fix_version", "closed_by")
+        .select_related("procedure__latest_version", "version", "fix_version", "closed_by")
         .order_by("-created_at")[:200]
     )
     return render(request, "upkeep/mine.html", {"reports": found})
