@@ -139,7 +139,7 @@ def build(first: datetime.date, today: datetime.date | None = None) -> Monthly:
         (label, by_cause[value], closed_by_cause[value]) for value, label in Report.Cause.choices
     ]
 
-    public = list(Procedure.objects.public().select_related("category"))
+    public = list(Procedure.objects.public())
     found = standings(public)
     overdue_reviews = sorted(
         (

@@ -94,11 +94,16 @@ def file_report(
     )
 
 
+def check_open(report: Report) -> None:
+    """Refused, naming who handled it, when the report is closed already."""
+    if not report.is_open:
+        who = report.closed_by.get_username() if report.closed_by else "其他人"
+        raise Refused(f"这条报错已由 {who} 处理（{report.get_status_display()}），不用再处理。")
+
+
 def _open(report: Report) -> Report:
     locked = Report.objects.select_for_update().get(pk=report.pk)
-    if not locked.is_open:
-        who = locked.closed_by.get_username() if locked.closed_by else "其他人"
-        raise Refused(f"这条报错已由 {who} 处理（{locked.get_status_display()}），不用再处理。")
+    check_open(locked)
     return locked
 
 

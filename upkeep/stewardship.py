@@ -24,8 +24,11 @@ def candidates() -> QuerySet[User]:
     )
 
 
-def _check(owner: User | None, backup: User | None, interval: int | None) -> None:
-    allowed = set(candidates().values_list("pk", flat=True))
+def _check(
+    owner: User | None, backup: User | None, interval: int | None, allowed: set[int] | None
+) -> None:
+    if allowed is None:
+        allowed = set(candidates().values_list("pk", flat=True))
     for who, what in ((owner, "负责人"), (backup, "备份负责人")):
         if who is not None and who.pk not in allowed:
             raise Refused(f"{what}须是编辑或审核发布人员：{who.get_username()} 不是。")
@@ -37,9 +40,15 @@ def _check(owner: User | None, backup: User | None, interval: int | None) -> Non
 
 @transaction.atomic
 def assign_category(
-    category: Category, *, owner: User | None, backup: User | None, interval: int
+    category: Category,
+    *,
+    owner: User | None,
+    backup: User | None,
+    interval: int,
+    allowed: set[int] | None = None,
 ) -> CategoryUpkeep:
-    _check(owner, backup, interval)
+    """`allowed`: the ids of `candidates()`, when the caller has them already."""
+    _check(owner, backup, interval, allowed)
     row, _ = CategoryUpkeep.objects.update_or_create(
         category=category, defaults={"owner": owner, "backup": backup, "interval_days": interval}
     )
@@ -48,10 +57,15 @@ def assign_category(
 
 @transaction.atomic
 def assign_procedure(
-    procedure: Procedure, *, owner: User | None, backup: User | None, interval: int | None
+    procedure: Procedure,
+    *,
+    owner: User | None,
+    backup: User | None,
+    interval: int | None,
+    allowed: set[int] | None = None,
 ) -> ProcedureUpkeep | None:
     """The procedure's own stewards; all empty means it follows its 条线 again."""
-    _check(owner, backup, interval)
+    _check(owner, backup, interval, allowed)
     if owner is None and backup is None and interval is None:
         ProcedureUpkeep.objects.filter(procedure=procedure).delete()
         return None

@@ -294,3 +294,36 @@ def test_the_home_page_count_follows_residents_answers(births, owner):
         )
         assert response.status_code == 200
     assert "待我处理 <strong>1</strong> 项" in client.get(home).content.decode()
+
+
+def test_owners_are_set_per_line_and_item_and_bad_values_save_nothing(
+    births, publisher, owner, other_editor, clerk
+):
+    from upkeep.models import CategoryUpkeep, ProcedureUpkeep
+
+    client = signed_in(publisher)
+    url = reverse("upkeep:category_owners", args=[births.procedure.category.slug])
+    pid = births.procedure_id
+    good = {"owner": owner.pk, "backup": publisher.pk, "interval": "90"}
+    for data, message in (
+        ({**good, "interval": "abc"}, "没有保存：复核周期须是天数，“abc”不是。"),
+        ({**good, "owner": clerk.pk}, "没有保存：请从列表中选择负责人。"),
+        ({**good, "interval": "3"}, "没有保存：复核周期须在 7 到 1095 天之间。"),
+        (
+            {**good, f"owner-{pid}": owner.pk, f"backup-{pid}": owner.pk},
+            "备份负责人不能和负责人是同一个人",
+        ),
+    ):
+        page = client.post(url, data).content.decode()
+        assert message in page
+        line = CategoryUpkeep.objects.get()
+        assert (line.interval_days, line.owner, line.backup) == (180, owner, publisher)
+        assert not ProcedureUpkeep.objects.exists()
+    response = client.post(
+        url, {**good, f"owner-{pid}": other_editor.pk, f"interval-{pid}": "30"}, follow=True
+    )
+    assert "已保存“计划生育”的负责人与复核周期。" in response.content.decode()
+    assert CategoryUpkeep.objects.get().interval_days == 90
+    own = ProcedureUpkeep.objects.get()
+    assert (own.procedure_id, own.owner, own.interval_days) == (pid, other_editor, 30)
+    assert signed_in(owner).post(url, good).status_code == 403

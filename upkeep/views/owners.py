@@ -73,6 +73,7 @@ def category_owners(request: HttpRequest, slug: str) -> HttpResponse:
                     owner=_user(request.POST.get("owner", ""), people),
                     backup=_user(request.POST.get("backup", ""), people),
                     interval=_interval(request.POST.get("interval", ""), required=True) or 0,
+                    allowed=set(people),
                 )
                 for procedure in procedures:
                     stewardship.assign_procedure(
@@ -82,6 +83,7 @@ def category_owners(request: HttpRequest, slug: str) -> HttpResponse:
                         interval=_interval(
                             request.POST.get(f"interval-{procedure.pk}", ""), required=False
                         ),
+                        allowed=set(people),
                     )
         except Refused as refused:
             messages.error(request, f"没有保存：{refused}")

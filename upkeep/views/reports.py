@@ -102,9 +102,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": found.overdue(),
         "owner_name": names([stewards.owner_id]).get(stewards.owner_id or 0, ""),
         "stewards": stewards,
-        "close_form": CloseForm(
-            versions=versions, initial={"outcome": "fixed" if versions else "unchanged"}
-        ),
+        "default_outcome": "fixed" if versions else "unchanged",
         "versions": versions,
         "draft": found.procedure.draft() if handles and found.is_open else None,
     }
@@ -134,7 +132,12 @@ def _handled_or_403(request: HttpRequest, pk: int) -> Report:
 @login_required
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     found = _handled_or_403(request, pk)
-    versions = reports.later_versions(found) if found.is_open else []
+    try:
+        reports.check_open(found)
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect(found)
+    versions = reports.later_versions(found)
     form = CloseForm(request.POST, versions=versions)
     if not form.is_valid():
         for errors in form.errors.values():
