@@ -86,7 +86,7 @@ def build(user: Visitor, *, everyone: bool, today: datetime.date | None = None) 
     views = _views(ids, today)
     by_id = {p.pk: p for p in procedures}
     entries = [
-        *_reports(by_id, standing, today),
+        *_reports(by_id, standing, today, everyone=everyone),
         *_reviews(procedures, standing, views, today),
         *_feedback(by_id, standing, views),
     ]
@@ -106,26 +106,35 @@ def _views(ids: list[int], today: datetime.date) -> dict[int, int]:
 
 
 def _reports(
-    by_id: dict[int, Procedure], standing: dict[int, Standing], today: datetime.date
+    by_id: dict[int, Procedure],
+    standing: dict[int, Standing],
+    today: datetime.date,
+    *,
+    everyone: bool,
 ) -> list[Entry]:
-    reports = (
-        among(Report.objects.filter(status=Report.Status.OPEN), "procedure_id", list(by_id))
-        .select_related("version", "reporter", "fix_version")
-        .order_by("due_on", "created_at")
-    )
+    """Open reports of these procedures; in everyone's queue also those of procedures retired
+    (or with nothing in force) since they were made, which still need closing."""
+    reports = Report.objects.filter(status=Report.Status.OPEN)
+    if not everyone:
+        reports = among(reports, "procedure_id", list(by_id))
     entries = []
-    for report in reports:
+    for report in reports.select_related(
+        "version", "reporter", "fix_version", "procedure__latest_version"
+    ).order_by("due_on", "created_at"):
         procedure = by_id.get(report.procedure_id)
-        if procedure is None:
+        if procedure is None and not everyone:
             continue
         overdue = report.overdue(today)
+        gone = "（已停办）" if report.procedure.retired_at else "（没有施行中的版本）"
         entries.append(
             Entry(
                 kind="report",
                 why=f"报错（{report.get_cause_display()}）：{report.where}",
-                title=procedure.current_title or str(procedure),
-                procedure=procedure,
-                standing=standing[procedure.pk],
+                title=(procedure.current_title or str(procedure))
+                if procedure
+                else f"{report.procedure}{gone}",
+                procedure=procedure or report.procedure,
+                standing=standing[procedure.pk] if procedure else None,
                 report=report,
                 due_on=report.due_on,
                 overdue=overdue,

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from hall.models import DailyViews
@@ -99,3 +101,20 @@ def test_overdue_reports_of_everyone_are_counted_for_publishers(births, clerk):
         due_on=timezone.localdate() - datetime.timedelta(days=2)
     )
     assert queue.overdue_report_count() == 1
+
+
+def test_a_report_on_an_item_retired_since_stays_in_everyones_queue(
+    births, clerk, owner, publisher
+):
+    from procedures import publishing
+
+    report_on(births, clerk)
+    publishing.retire_procedure(births.procedure, by=publisher, reason="并入其他事项")
+    assert queue.build(owner, everyone=False).of_kind("report") == []
+    (entry,) = queue.build(publisher, everyone=True).of_kind("report")
+    assert entry.title == "生育服务手册（已停办）" and entry.standing is None
+    assert entry.url == entry.report.get_absolute_url()
+    client = Client()
+    client.force_login(publisher)
+    page = client.get(reverse("upkeep:queue")).content.decode()
+    assert "生育服务手册（已停办）" in page and entry.url in page
