@@ -7,18 +7,20 @@ is kept in 未识别内容, so nothing is lost. Materials are matched to the cat
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 
 from procedures import publishing
 from procedures.library_format import derive_slug
 from procedures.models import FAQ, Category, Material, Procedure, ProcedureVersion, Step
+from word_import.blocks import Block
 from word_import.guide import Imported
 from word_import.models import ImportRecord
 
 LONG_TEXT = {"audience", "conditions", "basis"}
 
 
-def _fits(model: type, field: str, value: str, leftovers: list[str]) -> str:
-    limit = model._meta.get_field(field).max_length
+def _fits(model: type[Model], field: str, value: str, leftovers: list[str]) -> str:
+    limit = getattr(model._meta.get_field(field), "max_length", None)
     if limit and len(value) > limit:
         leftovers.append(value)
         return value[: limit - 1] + "…"
@@ -36,7 +38,12 @@ def free_slug(title: str) -> str:
 
 @transaction.atomic
 def draft_from(
-    imported: Imported, *, file_name: str, category: Category, by: User
+    imported: Imported,
+    *,
+    file_name: str,
+    category: Category,
+    by: User,
+    blocks: list[Block] | None = None,
 ) -> ProcedureVersion:
     leftovers = list(imported.unplaced)
     title_field = imported.fields.get("title")
@@ -84,6 +91,9 @@ def draft_from(
         file_name=file_name[:255],
         certainty=certainty,
         unplaced=leftovers,
+        blocks=[
+            {"kind": b.kind, "text": b.text, "label": b.label, "rows": b.rows} for b in blocks or []
+        ],
         created_by=by,
     )
     return draft

@@ -19,6 +19,8 @@ class ImportRecord(models.Model):
     file_name = models.CharField("文件名", max_length=255)
     # {field: "高" / "中" / "低"}, with "materials", "steps", "faqs" for the lists.
     certainty = models.JSONField("识别把握", default=dict)
+    # The document as read: [{"kind", "text", "label", "rows"}], shown beside the draft.
+    blocks = models.JSONField("原文", default=list)
     unplaced = models.JSONField(
         "未识别内容", default=list, help_text="原文中没能放进草稿的段落与表格。"
     )

@@ -8,6 +8,7 @@ Numbering set by a paragraph's style counts too (docx2python drops it).
 
 import dataclasses
 import re
+from typing import Any
 
 from docx.document import Document
 from docx.oxml.ns import qn
@@ -168,16 +169,17 @@ def _level(node) -> Level:  # type: ignore[no-untyped-def]
 
 def _reference(paragraph: Paragraph) -> tuple[str, int] | None:
     """(numId, ilvl) from the paragraph, or else from its style (and the style's bases)."""
-    ppr = paragraph._p.pPr
-    num_pr = ppr.numPr if ppr is not None else None
+    ppr: Any = paragraph._p.pPr
+    num_pr: Any = ppr.numPr if ppr is not None else None
     if num_pr is not None and num_pr.numId is not None:
         ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
         return str(num_pr.numId.val), int(ilvl)
     style = paragraph.style
     while style is not None:
-        spr = style.element.pPr
-        if spr is not None and spr.numPr is not None and spr.numPr.numId is not None:
-            ilvl = spr.numPr.ilvl.val if spr.numPr.ilvl is not None else 0
-            return str(spr.numPr.numId.val), int(ilvl)
+        spr: Any = style.element.pPr
+        style_num: Any = spr.numPr if spr is not None else None
+        if style_num is not None and style_num.numId is not None:
+            ilvl = style_num.ilvl.val if style_num.ilvl is not None else 0
+            return str(style_num.numId.val), int(ilvl)
         style = style.base_style
     return None
