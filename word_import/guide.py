@@ -198,21 +198,24 @@ def _materials(found: Imported, content: list[Block]) -> None:
             found.unplaced.append(block.shown)
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
+def _columns(header: list[str]) -> dict[str, list[int]]:
+    """Which columns hold what; a header merged over several columns (形式 over 原件 | 复印件)
+    names them all."""
+    columns: dict[str, list[int]] = {}
     for index, cell in enumerate(header):
         label = cell.replace(" ", "")
         for name, aliases in COLUMNS.items():
-            if name not in columns and any(alias in label for alias in aliases):
-                columns[name] = index
+            if any(alias in label for alias in aliases):
+                if name not in columns or header[columns[name][-1]] == cell:
+                    columns.setdefault(name, []).append(index)
                 break
     return columns
 
 
-def _from_row(row: list[str], columns: dict[str, int]) -> dict[str, object] | None:
+def _from_row(row: list[str], columns: dict[str, list[int]]) -> dict[str, object] | None:
     def cell(name: str) -> str:
-        index = columns.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        values = [row[i].strip() for i in columns.get(name, []) if i < len(row)]
+        return "、".join(value for value in dict.fromkeys(values) if value)
 
     name = TYPED.sub("", cell("name")).strip()
     if not name:

@@ -156,7 +156,39 @@ def scanned_only() -> docx.Document:
     return d
 
 
+def two_levels() -> docx.Document:
+    """Sections 一、 and sub-items （一） both by Word's numbering (two lists, as Word makes
+    them); a materials table whose header spans two columns (形式 over 原件 | 复印件)."""
+    d = docx.Document()
+    d.add_heading("居住证申领", level=1)
+    sections = chinese_numbering(d, "chineseCounting", "%1、")
+    items = chinese_numbering(d, "chineseCounting", "（%1）")
+    numbered(d, "申请条件", sections, bold=True)
+    numbered(d, "在本市居住半年以上；", items)
+    numbered(d, "有合法稳定就业、合法稳定住所或连续就读之一。", items)
+    numbered(d, "申请材料", sections, bold=True)
+    table = d.add_table(rows=4, cols=4)
+    table.cell(0, 0).text = "材料名称"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "原件/复印件"
+    table.cell(0, 3).text = "份数"
+    for r, row in enumerate(
+        [
+            ["居民身份证", "原件", "", "1"],
+            ["近期一寸照片", "原件", "", "2"],
+            ["租房合同", "", "复印件", "1"],
+        ],
+        start=1,
+    ):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    numbered(d, "办理时限", sections, bold=True)
+    d.add_paragraph("15个工作日")
+    return d
+
+
 BUILDERS = {
+    "two_levels.docx": two_levels,
     "auto_numbered.docx": auto_numbered,
     "typed_numbering.docx": typed_numbering,
     "missing_section.docx": missing_section,
