@@ -18,11 +18,11 @@ class ImportRecord(models.Model):
     )
     file_name = models.CharField("文件名", max_length=255)
     # {field: "高" / "中" / "低"}, with "materials", "steps", "faqs" for the lists.
-    certainty = models.JSONField("识别把握", default=dict)
+    certainty = models.JSONField("识别把握", default=dict, blank=True)
     # The document as read: [{"kind", "text", "label", "rows"}], shown beside the draft.
-    blocks = models.JSONField("原文", default=list)
+    blocks = models.JSONField("原文", default=list, blank=True)
     unplaced = models.JSONField(
-        "未识别内容", default=list, help_text="原文中没能放进草稿的段落与表格。"
+        "未识别内容", default=list, blank=True, help_text="原文中没能放进草稿的段落与表格。"
     )
     created_at = models.DateTimeField("导入时间", default=timezone.now)
     created_by = models.ForeignKey(
