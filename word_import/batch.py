@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from procedures.models import Category, ProcedureVersion
 from word_import.blocks import NotAWordFile, read_blocks
 from word_import.drafts import draft_from
-from word_import.guide import recognise
+from word_import.guide import SURE, Imported, recognise
 from word_import.uploads import Incoming
 
 
@@ -51,8 +51,26 @@ def import_files(files: list[Incoming], *, category: Category, by: User) -> list
                 incoming.name,
                 draft=draft,
                 recognised=len(imported.recognised()),
-                unsure=[name for name, sure in record.certainty.items() if sure != "高"],
+                unsure=unsure(imported),
                 unplaced=len(record.unplaced),
             )
         )
     return lines
+
+
+LISTS = {"materials": "申请材料", "steps": "办理流程", "faqs": "常见问题"}
+
+
+def unsure(imported: Imported) -> list[str]:
+    """What was found but with less than full certainty, in the editor's words."""
+    names = [
+        str(getattr(ProcedureVersion._meta.get_field(name), "verbose_name", name))
+        for name, field in imported.fields.items()
+        if field.sure != SURE
+    ]
+    names += [
+        label
+        for name, label in LISTS.items()
+        if getattr(imported, name) and getattr(imported, f"{name}_sure") != SURE
+    ]
+    return names

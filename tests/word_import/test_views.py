@@ -121,3 +121,12 @@ def test_window_staff_cannot_import():
     client = Client()
     client.force_login(make_user("clerk", WINDOW_STAFF))
     assert client.get(reverse("word_import:upload")).status_code == 403
+
+
+def test_the_line_names_what_is_unsure_in_the_editors_words(editor_client):
+    page = editor_client.post(
+        reverse("word_import:upload"),
+        {"category": make_category().pk, "files": [docx("typed_numbering.docx")]},
+    ).content.decode()
+    assert "把握不大：申请材料" in page  # typed lines, not a table
+    assert "faqs" not in page and "materials" not in page  # none of the code's names
