@@ -8,25 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from procedures.models import Category, ProcedureVersion
+from procedures.models import VERSION_CONTENT_FIELDS, Category, ProcedureVersion
 from procedures.views.editing import EDIT, draft_admin_url
 from procedures.views.lookups import with_parts
 from word_import.batch import import_files
 from word_import.models import ImportRecord
 from word_import.uploads import incoming
 
-SHOWN_FIELDS = (
-    "title",
-    "audience",
-    "conditions",
-    "department",
-    "location",
-    "hours",
-    "phone",
-    "time_limit",
-    "fee",
-    "basis",
-)
+# What a Word guide can fill in: the version's text fields but the two no guide has.
+SHOWN_FIELDS = [name for name in VERSION_CONTENT_FIELDS if name not in ("summary", "staff_notes")]
 
 
 @require_http_methods(["GET", "POST"])
