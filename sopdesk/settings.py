@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "training",
     "practice",
     "upkeep",
+    "word_import",
 ]
 
 MIDDLEWARE = [

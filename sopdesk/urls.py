@@ -45,6 +45,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("practice/", include("practice.urls")),
     path("upkeep/", include("upkeep.urls")),
+    path("edit/import-word/", include("word_import.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

@@ -28,3 +28,14 @@ def add_upkeep_rows() -> None:
         procedure=birth, version=version, helpful=False, reason="differs", comment="窗口说要原件"
     )
     DigestSent.objects.create(user=editor, day=timezone.localdate())
+    # A draft imported from a Word guide (issue 17), with what it could not place.
+    from procedures.models import ProcedureVersion
+    from word_import.models import ImportRecord
+
+    ImportRecord.objects.create(
+        version=ProcedureVersion.objects.filter(status=ProcedureVersion.Status.DRAFT).first(),
+        file_name="导入.docx",
+        certainty={"title": "中"},
+        unplaced=["温馨提示"],
+        created_by=editor,
+    )

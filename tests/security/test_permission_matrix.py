@@ -44,6 +44,7 @@ from tests.upkeep.factories import report_on
 from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
 from training.roles import TRAINERS
 from upkeep.models import CategoryUpkeep
+from word_import.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,10 @@ MATRIX = {
     "upkeep:monthly_csv": Row(GET, LOGIN, DENIED, OK, OK, DENIED),
     "upkeep:owners": Row(GET, LOGIN, DENIED, DENIED, OK, DENIED),
     "upkeep:category_owners": Row(GET, LOGIN, DENIED, DENIED, OK, DENIED),
+    # Importing Word guides makes drafts: editors and publishers.
+    "word_import:upload": Row(GET, *EDITING_PAGES),
+    "word_import:review": Row(GET, *EDITING_PAGES),
+    "word_import:settle": Row(POST, *EDITING_PAGES),
     # Accounts.
     "login": Row(GET, *PUBLIC),
     "logout": Row(POST, *PUBLIC),
@@ -363,6 +368,9 @@ def library() -> Library:
         "practice.answer": answer,
         "upkeep.categoryupkeep": CategoryUpkeep.objects.create(category=v1.procedure.category),
         "upkeep.report": report_on(v2, users["window"]),
+        "word_import.importrecord": ImportRecord.objects.create(
+            version=draft, file_name="生育登记.docx", unplaced=["温馨提示"]
+        ),
     }
     BatchChange.objects.create(
         kind=MaterialKind.objects.first(),
@@ -387,6 +395,8 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return library.admin_objects[endpoint.admin_model].pk
     if endpoint.key in ("procedures:category", "upkeep:category_owners"):
         return procedure.category.slug
+    if endpoint.key.startswith("word_import:") and name == "pk":
+        return library.admin_objects["word_import.importrecord"].pk
     if endpoint.key.startswith("upkeep:") and name == "pk":
         if endpoint.key == "upkeep:confirm":
             return procedure.pk
