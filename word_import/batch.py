@@ -10,6 +10,7 @@ from procedures.models import Category, ProcedureVersion
 from word_import.blocks import NotAWordFile, read_blocks
 from word_import.drafts import draft_from
 from word_import.guide import SURE, Imported, recognise
+from word_import.models import ImportRecord
 from word_import.uploads import Incoming
 
 
@@ -45,7 +46,7 @@ def import_files(files: list[Incoming], *, category: Category, by: User) -> list
         except (DatabaseError, ValueError) as error:
             lines.append(Line(incoming.name, refused=f"没能建立草稿：{error}"))
             continue
-        record = draft.word_import
+        record = ImportRecord.objects.get(version_id=draft.pk)
         lines.append(
             Line(
                 incoming.name,
