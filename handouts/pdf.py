@@ -35,13 +35,15 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.document import Document
 from weasyprint.text.ffi import ffi, fontconfig
 
+from blank_forms.models import FormAttachment
+from blank_forms.shown import forms_of_material, printed_mark
 from hall.models import HallSettings
 from procedures.models import Material, ProcedureVersion, field_label
 from procedures.timeline import standing
 from procedures.views.guides import Case, case_of
 
 # Bump when a template in handouts/templates/handouts changes, so stored PDFs are printed anew.
-HANDOUT_LAYOUT_VERSION = 6
+HANDOUT_LAYOUT_VERSION = 7
 FONT_FAMILY = "Noto Sans CJK SC"
 STORAGE_DIR = "handouts"
 
@@ -264,6 +266,12 @@ def storage_key(
         [stage.view.version.pk if stage.view.version else None for stage in case.stages]
         if case
         else [],
+        # A form attached or taken down: the mark 可在窗口领取或扫码下载 comes or goes.
+        sorted(
+            form.pk
+            for row in _material_rows(version, case or case_of(version, {}))
+            for form in row.forms
+        ),
     ]
     digest = hashlib.sha256(json.dumps(printed, ensure_ascii=False).encode()).hexdigest()[:12]
     variant = "large" if large else "standard"
@@ -287,6 +295,15 @@ class MaterialRow:
     material: Material
     waiting: bool = False  # 待确认: a question not yet answered decides it
     reason: str = ""
+
+    @property
+    def forms(self) -> list[FormAttachment]:
+        """Its 空白表格/示例样表, which the QR page offers for download."""
+        return forms_of_material(self.material)
+
+    @property
+    def forms_mark(self) -> str:
+        return printed_mark(self.forms)
 
 
 def _material_rows(version: ProcedureVersion, case: Case) -> list[MaterialRow]:

@@ -29,27 +29,32 @@ class UploadRefused(ProcedureError):
 
 def store_image(upload: UploadedFile) -> str:
     """Check, re-encode and store an uploaded image; return its URL."""
+    content, extension = reencoded_image(upload, max_side=MAX_SIDE)
+    name = default_storage.save(f"markdownx/{uuid.uuid4().hex}.{extension}", ContentFile(content))
+    return default_storage.url(name)
+
+
+def reencoded_image(upload: UploadedFile, *, max_side: int) -> tuple[bytes, str]:
+    """Check an uploaded image and re-encode its pixels, at most `max_side` a side: the bytes
+    and their extension ("png" or "jpg"). Raises UploadRefused, saying why, for anything else."""
     size = upload.size or 0  # an uploaded file always has one; the stubs allow None
     if size > MAX_BYTES:
         raise UploadRefused(
             f"图片不能超过 {MAX_BYTES // 1024 // 1024} MB，这个文件有 {size / 1024 / 1024:.1f} MB。"
         )
-    image = _open(upload)
+    image = _open(upload, max_side)
     extension = FORMATS[image.format or ""]  # _open refused any other format
     picture = _eight_bit(_upright(image))
     if picture.mode in ("1", "P", "PA"):  # these would shrink pixel by pixel: colour them first
         picture = picture.convert("RGBA")
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))  # before converting: no second full-size copy
+    picture.thumbnail((max_side, max_side))  # before converting: no second full-size copy
     picture = picture.convert("RGB" if extension == "jpg" else "RGBA")
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG" if extension == "jpg" else "PNG", optimize=True)
-    name = default_storage.save(
-        f"markdownx/{uuid.uuid4().hex}.{extension}", ContentFile(buffer.getvalue())
-    )
-    return default_storage.url(name)
+    return buffer.getvalue(), extension
 
 
-def _open(upload: UploadedFile) -> Image.Image:
+def _open(upload: UploadedFile, max_side: int) -> Image.Image:
     refused = "只能上传 PNG、JPEG、GIF 或 WebP 图片（不接受 SVG 和其他文件）。"
     try:
         image = Image.open(upload)  # reads the header only
@@ -61,7 +66,7 @@ def _open(upload: UploadedFile) -> Image.Image:
                 f"图片尺寸过大（{width}×{height} 像素）：每边不能超过 {MAX_SOURCE_SIDE} 像素，"
                 f"总共不能超过 {MAX_PIXELS // 10_000} 万像素。请缩小后再上传。"
             )
-        image.draft(None, (MAX_SIDE, MAX_SIDE))  # a JPEG decodes at 1/2, 1/4 or 1/8 size
+        image.draft(None, (max_side, max_side))  # a JPEG decodes at 1/2, 1/4 or 1/8 size
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
         raise UploadRefused(refused) from None

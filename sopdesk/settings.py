@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "practice",
     "upkeep",
     "word_import",
+    "blank_forms",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # "x-sendfile" Apache or lighttpd, given the absolute path. Checked at startup (handouts.E001).
 HANDOUT_SENDFILE = os.environ.get("HANDOUT_SENDFILE", "").strip().lower()
 HANDOUT_SENDFILE_PREFIX = os.environ.get("HANDOUT_SENDFILE_PREFIX", "/protected/handouts/")
+# The largest blank or sample form (空白表格/示例样表) an editor may upload, in bytes.
+FORM_MAX_BYTES = int(os.environ.get("FORM_MAX_BYTES", 10 * 1024 * 1024))
 
 # Served over HTTPS (directly or behind a proxy that sets X-Forwarded-Proto): secure cookies,
 # HSTS and a redirect from http. Off by default so `make run` works on http://127.0.0.1.

@@ -46,6 +46,7 @@ urlpatterns = [
     path("practice/", include("practice.urls")),
     path("upkeep/", include("upkeep.urls")),
     path("edit/import-word/", include("word_import.urls")),
+    path("forms/", include("blank_forms.urls")),
     path("", include("procedures.urls")),
 ]
 if settings.DEBUG:

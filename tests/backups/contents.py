@@ -27,6 +27,17 @@ from tests.factories import (
 )
 
 IMAGE = "markdownx/3f2a9c.png"
+
+
+def media_sizes(media_root: Path) -> dict[str, int]:
+    """Every media file under `media_root` (the image above, the forms' files): name → size."""
+    return {
+        str(path.relative_to(media_root)): path.stat().st_size
+        for path in sorted(media_root.rglob("*"))
+        if path.is_file()
+    }
+
+
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
 
@@ -115,6 +126,9 @@ def build_library(media_root: Path) -> None:
     from tests.backups.upkeep_contents import add_upkeep_rows
 
     add_upkeep_rows()
+    from tests.backups.forms_contents import add_form_rows
+
+    add_form_rows()
 
 
 def snapshot(media_root: Path) -> dict:

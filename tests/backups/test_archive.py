@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from backups import signing
 from backups.archive import BackupError, create_backup, restore_backup
-from tests.backups.contents import IMAGE, IMAGE_BYTES, snapshot
+from tests.backups.contents import IMAGE, IMAGE_BYTES, media_sizes, snapshot
 from tests.backups.tampering import (
     as_before_signatures,
     manifest_of,
@@ -32,24 +32,21 @@ def test_the_backup_file_is_readable_by_its_owner_only(archive):
 def test_stored_handouts_are_left_out_and_dropped_by_a_restore(
     library, tmp_path, django_capture_on_commit_callbacks
 ):
+    media = [f"media/{name}" for name in media_sizes(library)]
+    assert f"media/{IMAGE}" in media and any(name.startswith("media/forms/") for name in media)
     handout = library / "handouts" / "1-v1" / "standard-0123456789ab.pdf"
     handout.parent.mkdir(parents=True)
     handout.write_bytes(b"%PDF-1.7")
     archive = tmp_path / "backup.tar.gz"
     create_backup(archive)
     with tarfile.open(archive, "r:gz") as tar:
-        assert tar.getnames() == [
-            "manifest.json",
-            "signature.json",
-            "data.json",
-            f"media/{IMAGE}",
-        ]
+        assert tar.getnames() == ["manifest.json", "signature.json", "data.json", *media]
 
     with django_capture_on_commit_callbacks(execute=True):
         restore_backup(archive, replace=True)
 
     assert not handout.exists()
-    assert sorted(path.name for path in library.iterdir()) == ["markdownx"]
+    assert sorted(path.name for path in library.iterdir()) == ["forms", "markdownx"]
 
 
 def test_it_refuses_a_tampered_backup_and_changes_nothing(archive, library):
@@ -127,11 +124,12 @@ def test_it_refuses_a_backup_from_other_migrations(archive, library, migration, 
     assert snapshot(library) == before
 
 
-def test_the_manifest_records_each_member_and_is_signed(archive, settings):
+def test_the_manifest_records_each_member_and_is_signed(archive, library, settings):
     manifest = manifest_of(archive)
     assert manifest["format_version"] == 2
     assert manifest["data_size"] == len(member_of(archive, "data.json"))
-    assert manifest["media_size"] == {IMAGE: len(IMAGE_BYTES)}
+    assert manifest["media_size"] == media_sizes(library)
+    assert manifest["media_size"][IMAGE] == len(IMAGE_BYTES)
     signature = json.loads(member_of(archive, "signature.json"))
     assert signature["algorithm"] == "hmac-sha256"
     assert signature["key"] == signing.key_id(settings.SECRET_KEY)

@@ -12,7 +12,7 @@ from backups.archive import BackupError, create_backup, restore_backup
 from procedures.models import Procedure, ProcedureVersion, Step
 from procedures.roles import EDITORS
 from search.models import SearchEntry
-from tests.backups.contents import IMAGE, snapshot
+from tests.backups.contents import media_sizes, snapshot
 from tests.backups.tampering import with_data
 from tests.factories import make_published, make_user
 
@@ -28,7 +28,9 @@ def test_a_restore_after_a_wipe_brings_back_everything(
     # Settle the foreign key checks the fixture left pending: PostgreSQL's flush needs that.
     connection.check_constraints()
     call_command("flush", interactive=False)
-    (library / IMAGE).unlink()
+    files = media_sizes(library)
+    for name in files:
+        (library / name).unlink()
     assert not Group.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -36,7 +38,8 @@ def test_a_restore_after_a_wipe_brings_back_everything(
 
     assert snapshot(library) == before
     assert summary.counts["procedures.procedureversion"] == 9
-    assert summary.media_files == 1
+    assert summary.media_files == len(files) == 3  # the image and two forms' files
+    assert media_sizes(library) == files
 
 
 def test_replacing_drops_what_was_added_after_the_backup(

@@ -25,6 +25,8 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from PIL import Image
 
+from blank_forms import attaching
+from blank_forms.checking import checked
 from hall.models import HallSettings
 from practice import scheduling
 from practice.models import Question
@@ -39,6 +41,7 @@ from procedures.models import (
 )
 from procedures.roles import EDITORS, PUBLISHERS, WINDOW_STAFF
 from search.models import Referral, SearchMiss, Synonym
+from tests.blank_forms.files import pdf_bytes
 from tests.factories import make_draft, make_published, make_user, publish_change
 from tests.upkeep.factories import report_on
 from training.models import Assignment, PathItem, ReadingPath, ReadReceipt
@@ -157,6 +160,11 @@ MATRIX = {
     "word_import:upload": Row(GET, *EDITING_PAGES),
     "word_import:review": Row(GET, *EDITING_PAGES),
     "word_import:settle": Row(POST, *EDITING_PAGES),
+    # Forms next to materials: anyone downloads; editors and publishers attach and take down.
+    "blank_forms:download": Row(GET, *PUBLIC),
+    "blank_forms:procedure": Row(GET, *EDITING_PAGES),
+    "blank_forms:kind_attach": Row(POST, *EDITING_PAGES),
+    "blank_forms:take_down": Row(POST, *EDITING_PAGES),
     # Accounts.
     "login": Row(GET, *PUBLIC),
     "logout": Row(POST, *PUBLIC),
@@ -371,6 +379,13 @@ def library() -> Library:
         "word_import.importrecord": ImportRecord.objects.create(
             version=draft, file_name="生育登记.docx", unplaced=["温馨提示"]
         ),
+        "blank_forms.formattachment": attaching.attach(
+            checked(SimpleUploadedFile("户口簿样例.pdf", pdf_bytes())),
+            kind=MaterialKind.objects.get(name="户口簿"),
+            role="sample",
+            title="户口簿样例",
+            by=users["editor"],
+        ),
     }
     BatchChange.objects.create(
         kind=MaterialKind.objects.first(),
@@ -395,6 +410,10 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return library.admin_objects[endpoint.admin_model].pk
     if endpoint.key in ("procedures:category", "upkeep:category_owners"):
         return procedure.category.slug
+    if endpoint.key in ("blank_forms:download", "blank_forms:take_down"):
+        return library.admin_objects["blank_forms.formattachment"].pk
+    if endpoint.key == "blank_forms:kind_attach":
+        return library.admin_objects["procedures.materialkind"].pk
     if endpoint.key.startswith("word_import:") and name == "pk":
         return library.admin_objects["word_import.importrecord"].pk
     if endpoint.key.startswith("upkeep:") and name == "pk":
