@@ -57,6 +57,7 @@ demo: setup
 	$(BIN)/python manage.py ensure_demo_users
 	$(BIN)/python manage.py load_demo_training
 	$(BIN)/python manage.py load_demo_upkeep
+	$(BIN)/python manage.py load_demo_forms
 	$(BIN)/python manage.py generate_questions
 
 # The demo runs with DEBUG on (Django's error pages, media served by runserver).

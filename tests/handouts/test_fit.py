@@ -111,6 +111,9 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> list[Printe
         # The demo library goes into the test database (SQLite's file or PostgreSQL's test_…).
         assert Path(connection.settings_dict["NAME"]).name.startswith("test")
         call_command("load_demo_library", stdout=io.StringIO())
+        # The demo's forms print a line under their materials (可在窗口领取或扫码下载).
+        call_command("ensure_demo_users", stdout=io.StringIO())
+        call_command("load_demo_forms", stdout=io.StringIO())
         for procedure in Procedure.objects.public().order_by("slug"):
             version = procedure.current_version()
             for query in queries(version):
