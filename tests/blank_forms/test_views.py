@@ -1,11 +1,13 @@
 """The pages: attaching from a procedure or a material's catalogue page, the links next to a
 material, the handout's mark, and downloads that are never run in the browser."""
 
+import datetime
 import subprocess
 from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from blank_forms import attaching
 from blank_forms.checking import checked
@@ -15,7 +17,7 @@ from procedures import publishing
 from procedures.models import MaterialKind
 from procedures.views.lookups import with_parts
 from tests.blank_forms.files import pdf_bytes, png_bytes, upload
-from tests.factories import make_published
+from tests.factories import make_published, publish_change
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +220,19 @@ def test_the_handout_marks_the_material_and_is_printed_again(editor, births, tmp
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "示例样表：可在窗口领取或扫码下载" in text.replace(" ", "")
+
+
+def test_an_old_version_page_offers_the_form_it_had(client, editor):
+    v1 = make_published(effective_from=datetime.date(2024, 1, 1))
+    old = attached(editor, name="旧样例.pdf")
+    FormAttachment.objects.filter(pk=old.pk).update(
+        added_at=timezone.make_aware(datetime.datetime(2024, 3, 1))
+    )
+    publish_change(v1, effective_from=datetime.date(2025, 1, 1))
+    attaching.take_down(FormAttachment.objects.get(pk=old.pk), by=editor)
+    new = attached(editor, name="新样例.pdf", content=pdf_bytes("new"))
+    slug = v1.procedure.slug
+    first = client.get(reverse("procedures:version", args=[slug, 1])).content.decode()
+    current = client.get(reverse("procedures:detail", args=[slug])).content.decode()
+    assert "旧样例" in first and "新样例" not in first
+    assert reverse("blank_forms:download", args=[new.pk]) in current and "旧样例" not in current
