@@ -18,14 +18,17 @@ FormIndex = dict[int, list[FormAttachment]]  # material kind id → its forms, i
 
 
 def moment_of(version: ProcedureVersion) -> datetime.datetime:
-    """The moment whose attachments `version` shows."""
-    where = standing(version)
-    if where.state == "superseded" and where.since:
-        last_day = where.since - datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.max))
-    if where.state == "withdrawn" and version.withdrawn_at:
+    """The moment whose attachments `version` shows. Only a superseded version costs a query:
+    the day the next version took effect, if one has yet (else it is still in force)."""
+    if version.status == ProcedureVersion.Status.WITHDRAWN and version.withdrawn_at:
         return version.withdrawn_at
-    return timezone.now()
+    if version.status != ProcedureVersion.Status.SUPERSEDED:  # a draft, or the latest on record
+        return timezone.now()
+    ended = standing(version)
+    if ended.state != "superseded" or ended.since is None:
+        return timezone.now()
+    last_day = ended.since - datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(last_day, datetime.time.max))
 
 
 def in_effect(at: datetime.datetime) -> Q:

@@ -94,14 +94,15 @@ def test_it_answers_304_to_the_date_it_gave(client):
     assert response.status_code == 304
 
 
-def test_a_stored_handout_costs_seven_queries(client, django_assert_num_queries):
+def test_a_stored_handout_costs_eight_queries(client, django_assert_num_queries):
     version = typical()
     client.get(current_url(version))
     caches["pages"].clear()  # what the URL named is forgotten; the file is still stored
 
     # The procedure, the version with its materials and questions (the case), the hall's
-    # details, and where the version stands (in force, a change announced): the storage key.
-    with django_assert_num_queries(7):
+    # details, where the version stands (in force, a change announced) and the forms next to
+    # its materials (可在窗口领取或扫码下载): the storage key.
+    with django_assert_num_queries(8):
         assert client.get(current_url(version)).status_code == 200
 
 
