@@ -15,6 +15,7 @@ pages render each text once (`render_markdown_cached`).
 import contextlib
 import hashlib
 import logging
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -86,6 +87,16 @@ RENDER_SECONDS = 2.0
 # Characters the link patterns may scan, per character of the text. An ordinary text scans
 # each of its characters a few times (link text, address, and each pattern that tries it).
 LINK_SCAN_PER_CHARACTER = 20
+# Lists and quotes nested deeper than this are shown as plain text before Python-Markdown
+# recurses into them (about two frames a level). Catching its RecursionError alone was not
+# enough: one CI run rendered "1. " * 1000 as a whole nested list instead of failing.
+MAX_NESTING = 40
+NESTED = re.compile(
+    # Possessive: no backtracking between the spaces after one marker and before the next.
+    rf"^[ \t]*+(?:(?:>|(?:[-*+]|\d{{1,9}}[.)])[ \t]++)[ \t]*+){{{MAX_NESTING},}}"
+    rf"|^[ \t]{{{4 * MAX_NESTING},}}\S",
+    re.MULTILINE,
+)
 LINK_SCAN_ALLOWANCE = 100_000
 # A key names the text by its hash, so it never goes stale: the timeout only lets texts no
 # page shows any more (old drafts) leave a cache that is shared or outlives the process.
@@ -125,6 +136,9 @@ def render_markdown(text: str) -> SafeString:
     """Sanitised HTML; plain paragraphs for a text too slow or too deeply nested to render."""
     if not text:
         return mark_safe("")
+    if NESTED.search(text):
+        logger.warning("Markdown nested over %d deep shown as plain text", MAX_NESTING)
+        return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped
     budget = LinkScanBudget(LINK_SCAN_ALLOWANCE + LINK_SCAN_PER_CHARACTER * len(text))
     try:
         with time_limit(RENDER_SECONDS):

@@ -101,6 +101,24 @@ def test_lists_nested_too_deep_are_shown_as_plain_text():
     assert render_markdown(text) == linebreaks(text, autoescape=True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 45 + "深",
+        ">" * 45 + " 引用",
+        "".join(f"{'  ' * level}- 第 {level} 层\n" for level in range(90)),
+    ],
+    ids=["markers", "quotes", "indented"],
+)
+def test_any_nesting_past_the_limit_is_plain_text_before_it_is_parsed(text):
+    assert render_markdown(text) == linebreaks(text, autoescape=True)
+
+
+def test_an_ordinary_nested_list_is_still_a_list():
+    text = "".join(f"{'    ' * level}1. 第 {level} 层\n" for level in range(6))
+    assert render_markdown(text).count("<ol>") == 6
+
+
 def test_the_markdown_filter_renders_each_text_once(renders):
     template = Template("{% load procedures %}{{ text|markdown }}")
     for text in ("第一步", "第一步", "第二步", "第一步"):
