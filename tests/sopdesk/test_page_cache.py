@@ -122,6 +122,19 @@ def test_no_page_is_stale_after_the_hall_settings_change(client):
     assert "团结街道" in client.get(detail_url(version)).content.decode()
 
 
+def test_a_staff_page_reads_the_kept_hall_settings_until_they_change(client):
+    version = make_published()
+    client.force_login(make_user("window", WINDOW_STAFF))
+    client.get(detail_url(version))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(detail_url(version))
+    assert not any("hall_hallsettings" in query["sql"] for query in queries)
+    settings_row = HallSettings.load()
+    settings_row.name = "团结街道社区事务受理服务中心"
+    settings_row.save()
+    assert "团结街道" in client.get(detail_url(version)).content.decode()
+
+
 def test_no_page_is_stale_after_a_category_is_renamed(client):
     version = make_published()
     client.get(detail_url(version))
@@ -176,9 +189,7 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_rendered(client):
     version = make_published()
     client.get(detail_url(version))
     client.cookies["messages"] = "pending"
-    with CaptureQueriesContext(connection) as queries:
-        client.get(detail_url(version))
-    assert len(queries) > 0
+    assert client.get(detail_url(version)).context is not None  # rendered, not the stored page
 
 
 @pytest.mark.parametrize(
