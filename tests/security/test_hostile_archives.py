@@ -191,23 +191,25 @@ def test_a_member_larger_than_its_manifest_says_is_refused_before_it_is_read(arc
     # right after it: reading it would fail otherwise.
     huge = claiming(archive, "data.json", 3 * GB // 2)
     before = snapshot(library)
+    files = files_under(library)
 
     with pytest.raises(BackupError, match="data.json 有 1610612736 字节，manifest.json 里记的是"):
         restore_backup(huge, replace=True)
 
     assert snapshot(library) == before
-    assert files_under(library) == ["markdownx", IMAGE]
+    assert files_under(library) == files and IMAGE in files
 
 
 @pytest.mark.parametrize("name", ["data.json", f"media/{IMAGE}"])
 def test_a_member_over_the_limit_is_refused_before_it_is_read(archive, library, name):
     # Made before signatures, so no size is recorded: only its header says how large it is.
     huge = claiming(as_before_signatures(archive), name, 2 * GB)
+    files = files_under(library)
 
     with pytest.raises(BackupError, match=f"{name} 有 2,048.0 MB，超过每个文件 256 MB 的上限"):
         restore_backup(huge, replace=True, accept_unsigned=True)
 
-    assert files_under(library) == ["markdownx", IMAGE]
+    assert files_under(library) == files and IMAGE in files
 
 
 @pytest.mark.parametrize(
@@ -233,11 +235,12 @@ def test_the_limits_are_settings(library, tmp_path, settings, made, limits, refu
 
 def test_a_member_the_manifest_does_not_list_is_refused_before_it_is_written(archive, library):
     extra = with_member(archive, "media/markdownx/extra.png", b"\x89PNG extra")
+    files = files_under(library)
 
     with pytest.raises(BackupError, match="不该有的内容：media/markdownx/extra.png"):
         restore_backup(extra, replace=True)
 
-    assert files_under(library) == ["markdownx", IMAGE]
+    assert files_under(library) == files and "markdownx/extra.png" not in files
 
 
 def test_a_header_larger_than_any_backup_writes_is_refused_before_it_is_read(library, tmp_path):
