@@ -95,3 +95,18 @@ def confirm_publish(page, change_summary: str, *, number: int) -> None:
     choose_change_kind(page)
     page.get_by_role("button", name="确认发布").click()
     page.get_by_text(f"已发布第 {number} 版").wait_for()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a phone (390 × 844, touch), as a resident opens a QR code."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    yield context.new_page()
+    context.close()

@@ -36,20 +36,6 @@ def library(db):
     return asking
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
-    yield context.new_page()
-    context.close()
-
-
 def test_a_form_attached_to_the_booklet_appears_everywhere_and_downloads_safely(
     page, phone, screenshot, library, tmp_path
 ):

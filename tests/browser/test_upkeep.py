@@ -166,20 +166,6 @@ def test_an_overdue_review_shows_as_due_and_closes_with_no_change_needed(
     screenshot("upkeep-b5-monthly", full_page=True)
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
-    yield context.new_page()
-    context.close()
-
-
 def test_a_resident_on_a_phone_marks_a_page_as_unhelpful(phone, hall, live_server):
     phone.goto("/procedures/sheng-yu/")
     question = phone.get_by_role("heading", name="这个页面对您有帮助吗？")
