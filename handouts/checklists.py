@@ -7,6 +7,7 @@ pasted, those still 待确认 say what decides them, and the link opens the same
 from django.conf import settings
 from django.urls import reverse
 
+from blank_forms.shown import forms_of_material
 from procedures.bundles import MergedMaterial
 from procedures.models import Material, ProcedureVersion, field_label
 from procedures.timeline import standing
@@ -18,7 +19,17 @@ CONTACTS = ("location", "hours", "phone")
 def material_line(material: Material) -> str:
     need = material.requirement()
     line = f"☐ {material.name}（{material.get_form_display()}，{material.copies} 份，{need}）"
-    return f"{line}——{material.note}" if material.note else line
+    return _with_forms(f"{line}——{material.note}" if material.note else line, material)
+
+
+def _with_forms(line: str, material: Material) -> str:
+    """Each 空白表格/示例样表 on its own line under the material, with the link to download it."""
+    links = [
+        f"  {form.get_role_display()}《{form.title}》：{settings.SITE_URL}"
+        + reverse("blank_forms:download", args=[form.pk])
+        for form in forms_of_material(material)
+    ]
+    return "\n".join([line, *links])
 
 
 def merged_line(material: MergedMaterial) -> str:
@@ -37,7 +48,7 @@ def conditional_line(material: Material, reason: str) -> str:
     label = "待确认" if material.when else "按情形"
     form = material.get_form_display()
     line = f"☐ {material.name}（{form}，{material.copies} 份，{label}：{reason}）"
-    return f"{line}——{material.note}" if material.note else line
+    return _with_forms(f"{line}——{material.note}" if material.note else line, material)
 
 
 def checklist_text(version: ProcedureVersion, case: Case | None = None) -> str:

@@ -13,6 +13,7 @@ from blank_forms import attaching
 from blank_forms.checking import checked
 from blank_forms.models import FormAttachment, FormFile
 from handouts import pdf as handouts
+from handouts.checklists import checklist_text
 from procedures import publishing
 from procedures.models import MaterialKind
 from procedures.views.lookups import with_parts
@@ -236,3 +237,15 @@ def test_an_old_version_page_offers_the_form_it_had(client, editor):
     current = client.get(reverse("procedures:detail", args=[slug])).content.decode()
     assert "旧样例" in first and "新样例" not in first
     assert reverse("blank_forms:download", args=[new.pk]) in current and "旧样例" not in current
+
+
+def test_the_copied_checklist_gives_each_form_its_link(editor, births, settings):
+    settings.SITE_URL = "https://bsdt.example.gov.cn"
+    form = attached(editor, name="户口簿样例.pdf")
+    text = checklist_text(with_parts(births.pk))
+    lines = text.splitlines()
+    booklet_line = next(i for i, line in enumerate(lines) if line.startswith(f"☐ {BOOKLET}"))
+    assert lines[booklet_line + 1] == (
+        f"  示例样表《户口簿样例》：https://bsdt.example.gov.cn/forms/{form.pk}/"
+    )
+    assert text.count("示例样表") == 1
