@@ -22,6 +22,7 @@ from blank_forms.forms import EVERYWHERE, AttachForm
 from blank_forms.models import FormAttachment, FormFile
 from blank_forms.shown import current_forms
 from procedures.models import MaterialKind, Procedure, ProcedureVersion
+from procedures.views import catalogue
 
 MANAGE = "blank_forms.add_formattachment"
 # Kept by browsers and proxies for good: an attachment's file and name never change.
@@ -63,11 +64,11 @@ def kind_attach(request: HttpRequest, pk: int) -> HttpResponse:
     """From the catalogue page of a kind of material: shown in every procedure asking for it."""
     kind = get_object_or_404(MaterialKind, pk=pk)
     form = AttachForm(request.POST, request.FILES, kinds=[kind], in_procedure=False)
-    if form.is_valid():
-        _attached(request, form, kind=kind, procedure=None)
-    else:
-        messages.error(request, _first_error(form))
-    return redirect(f"{kind.get_absolute_url()}#forms")
+    if form.is_valid() and _attached(request, form, kind=kind, procedure=None):
+        return redirect(f"{kind.get_absolute_url()}#forms")
+    # The kind's page again, the panel open with what was wrong next to the field.
+    setattr(request, "attach_form", form)  # noqa: B010 - read by the kind_forms tag
+    return catalogue.kind_page(request, kind)
 
 
 @require_POST
@@ -138,8 +139,13 @@ def _kinds_of(procedure: Procedure) -> list[MaterialKind]:
 
 
 def _attached(
-    request: HttpRequest, form: AttachForm, *, kind: MaterialKind, procedure: Procedure | None
+    request: HttpRequest,
+    form: AttachForm,
+    *,
+    kind: MaterialKind,
+    procedure: Procedure | None,
 ) -> bool:
+    """Attach the form's file; False, with the reason on the file field, when it is refused."""
     user = request.user
     assert user.is_authenticated
     try:
@@ -153,7 +159,6 @@ def _attached(
         )
     except FormRefused as refused:
         form.add_error("file", str(refused))
-        messages.error(request, str(refused))
         return False
     where = f"「{procedure}」" if procedure else "所有需要这种材料的事项"
     messages.success(
@@ -161,13 +166,6 @@ def _attached(
         f"已添加{attachment.get_role_display()}「{attachment.title}」，显示在{where}的「{kind.name}」旁。",
     )
     return True
-
-
-def _first_error(form: AttachForm) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}：{errors[0]}" if label else str(errors[0])
-    return "请检查填写的内容。"
 
 
 def _back(request: HttpRequest, *, fallback: str) -> HttpResponseRedirect:

@@ -22,11 +22,13 @@ def kind_forms(context: template.Context, kind: MaterialKind) -> dict[str, Any]:
     request = context.get("request")
     perms = context.get("perms")
     manages = bool(perms and perms["blank_forms"]["add_formattachment"])
+    # After a refused upload: the form as posted, with its errors (blank_forms.views).
+    posted = getattr(request, "attach_form", None)
     return {
         "kind": kind,
         "forms": current_forms(kind_id=kind.pk),
         "manages": manages,
-        "form": AttachForm(kinds=[kind], in_procedure=False) if manages else None,
+        "form": (posted or AttachForm(kinds=[kind], in_procedure=False)) if manages else None,
         "request": request,
         "max_mb": max_bytes() // 2**20,
     }

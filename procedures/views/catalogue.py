@@ -22,7 +22,11 @@ def material_kinds(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def material_kind(request: HttpRequest, pk: int) -> HttpResponse:
-    kind = get_object_or_404(MaterialKind, pk=pk)
+    return kind_page(request, get_object_or_404(MaterialKind, pk=pk))
+
+
+def kind_page(request: HttpRequest, kind: MaterialKind) -> HttpResponse:
+    """The kind's page; also the answer to a refused form upload on it (`blank_forms`)."""
     rows = usage([kind.pk]).get(kind.pk, [])
     return render(request, "procedures/material_kind.html", {"kind": kind, "rows": rows})
 

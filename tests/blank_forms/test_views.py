@@ -119,14 +119,19 @@ def test_the_catalogue_page_attaches_for_every_procedure(client, editor, births)
     assert "户口簿填写说明" in page and "所有需要这种材料的事项" in page
 
 
-def test_the_catalogue_page_shows_a_bad_upload_as_a_message(client, editor, births):
+def test_the_catalogue_page_shows_a_refused_upload_next_to_the_field(client, editor, births):
     client.force_login(editor)
     kind = booklet()
     response = post_attach(
         client, reverse("blank_forms:kind_attach", args=[kind.pk]), file=upload("a.pdf", b"")
     )
-    page = client.get(response.url).content.decode()
-    assert "「a.pdf」是空文件" in page and not FormAttachment.objects.exists()
+    page = response.content.decode()
+    assert response.status_code == 200 and kind.name in page
+    assert '<details class="attach-panel" open>' in page
+    assert '<p class="error" role="alert">「a.pdf」是空文件。</p>' in page
+    assert "<strong>没有添加：</strong>「a.pdf」是空文件。" in page
+    assert 'value="户口簿填写说明"' in page  # what was typed is kept
+    assert not FormAttachment.objects.exists()
 
 
 def test_window_staff_see_forms_but_may_not_attach(client, clerk, births):

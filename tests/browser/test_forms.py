@@ -55,7 +55,9 @@ def test_a_form_attached_to_the_booklet_appears_everywhere_and_downloads_safely(
     panel.get_by_label("表格名称").fill("居民户口簿复印样例")
     panel.get_by_label("文件").set_input_files(str(fake))
     panel.get_by_role("button", name="上传并添加").click()
-    page.get_by_text("无法识别「户口簿.pdf」的内容").wait_for()
+    refused = page.locator(".attach-refused")
+    refused.wait_for()
+    assert "没有添加：无法识别「户口簿.pdf」的内容" in refused.inner_text()
     assert not FormAttachment.objects.exists()
     screenshot("forms-1-refused")
 
