@@ -170,6 +170,7 @@ def test_the_batch_list_shows_each_batch_in_a_fixed_number_of_queries(
     client.get(url)  # the hall's settings are made on first use
     with CaptureQueriesContext(connection) as one_batch:
         client.get(url)
+    expected = len(one_batch)  # now: each request clears the log the capture reads
     batch_changes.publish_batch(batch, by=reviewer, effective_from=today)
     batch_changes.create_batch(
         batch.kind,
@@ -178,7 +179,8 @@ def test_the_batch_list_shows_each_batch_in_a_fixed_number_of_queries(
         procedures=Procedure.objects.all(),
         by=editor,
     )
-    with django_assert_num_queries(len(one_batch)):
+    client.get(url)  # publishing renewed the stored pages' generation: the hall's settings again
+    with django_assert_num_queries(expected):
         response = client.get(url)
     assert [state for _, _, state in response.context["batches"]] == ["待审核", "已发布"]
 
