@@ -46,6 +46,11 @@ class Reading:
 UNREAD = Reading(Status.UNREAD)
 
 
+def receipts_generation(user_id: int) -> str:
+    """The generation (sopdesk.page_cache) that a change to this person's receipts renews."""
+    return f"training:receipts:{user_id}"
+
+
 def last_substantive(in_force: Mapping[int, int]) -> dict[int, int]:
     """For each procedure id → number in force, the number of its last substantive version."""
     rows = (

@@ -194,9 +194,11 @@ def test_the_matrix_and_the_home_page_take_as_many_queries_for_one_clerk_as_for_
         receipt(user, births[n % 2])
     custom_path("第一周", births[1].procedure)
     client.force_login(trainer)
-    with django_assert_num_queries(13):  # the trainer's permissions and groups: read, then kept
+    # The session comes from the cache (sopdesk/sessions.py); the trainer's permissions and
+    # groups are read, then kept.
+    with django_assert_num_queries(12):
         assert client.get(reverse("training:matrix", args=[path.pk])).status_code == 200
-    with django_assert_num_queries(16):  # the hall's settings: kept by the first page
+    with django_assert_num_queries(15):  # the hall's settings: kept by the first page
         assert client.get(reverse("training:home")).status_code == 200
 
 

@@ -10,11 +10,15 @@ from typing import Any
 from django import template
 from django.db.models import Q
 from django.template.context import Context
+from django.template.loader import render_to_string
 
 from procedures.models import Procedure, ProcedureVersion
+from procedures.reader_parts import kept_for_reader
+from sopdesk import page_cache
 from upkeep import queue, roles
 from upkeep.models import Report, ReviewCheck
-from upkeep.ownership import kept_standing
+from upkeep.ownership import GENERATION, kept_standing
+from upkeep.queue import WAITING
 
 register = template.Library()
 MY_REPORTS_SHOWN = 5
@@ -22,23 +26,39 @@ CHECKS_SHOWN = 50
 PANEL_FIELDS = ("reporter", "part", "part_label", "cause", "status", "resolution", "created_at")
 
 
-@register.inclusion_tag("upkeep/_procedure_panel.html", takes_context=True)
-def upkeep_on_procedure(context: Context) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def upkeep_on_procedure(context: Context) -> str:
+    """内容核对 on a staff page: kept for the reader until owners, checks or reports change."""
     request = context.get("request")
     version: ProcedureVersion | None = context.get("version")
     procedure: Procedure | None = context.get("procedure")
     if request is None or version is None or procedure is None:
-        return {"shown": False}
-    user = request.user
-    if version.is_draft or not context.get("in_force") or not roles.can_report(user):
-        return {"shown": False}
+        return ""
+    if version.is_draft or not context.get("in_force") or not roles.can_report(request.user):
+        return ""
+    path = request.get_full_path()
+    generations = (page_cache.generation(GENERATION), page_cache.generation(WAITING))
+
+    def render(token: str) -> str:
+        return render_to_string(
+            "upkeep/_procedure_panel.html", _panel(request.user, procedure, version, path, token)
+        )
+
+    return kept_for_reader(
+        context, "upkeep-panel", (procedure.pk, version.pk, path, generations), render
+    )
+
+
+def _panel(
+    user: Any, procedure: Procedure, version: ProcedureVersion, path: str, token: str
+) -> dict[str, Any]:
     kept = kept_standing(procedure)
     stewards = kept.standing.stewards
     handles = roles.handles(user, procedure, stewards)
     # One query: the reader's own reports on it, and (for whoever handles it) the open ones.
     wanted = Q(reporter=user) | Q(status=Report.Status.OPEN) if handles else Q(reporter=user)
-    # Only what the panel prints: the query is on every staff page, and compiling the
-    # version's columns for a join no row needs was most of its cost.
+    # Only what the panel prints: compiling the version's columns for a join no row needs was
+    # most of the query's cost.
     rows = list(
         Report.objects.filter(wanted, procedure=procedure)
         .only(*PANEL_FIELDS)
@@ -57,8 +77,8 @@ def upkeep_on_procedure(context: Context) -> dict[str, Any]:
         "handles": handles,
         "mine": mine,
         "open_reports": open_reports,
-        "csrf_token": context.get("csrf_token"),
-        "request": request,
+        "csrf_token": token,
+        "next": path,
     }
 
 
