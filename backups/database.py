@@ -22,6 +22,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from procedures import signals
 from procedures.models import Procedure
+from sopdesk.sessions import forget_sessions
 
 # Their ids differ from one database to another: rows are matched by natural key instead.
 NATURAL_KEY_MODELS = (ContentType, Permission)
@@ -173,6 +174,7 @@ def replace(records: list[dict]) -> None:
     # transaction, which would make PostgreSQL refuse to TRUNCATE.
     connection.check_constraints(table_names=tables)
     _run(connection.ops.sql_flush(no_style(), tables))
+    forget_sessions()  # the sessions table is among those emptied: nobody stays signed in
     _load(records)
     TRIGGERS.create_triggers(apps, editor)
     connection.check_constraints(table_names=tables)

@@ -291,6 +291,9 @@ def page_cache(url: str) -> dict[str, Any]:
 # Pages residents read, stored once and shared by every worker (sopdesk/page_cache.py): files
 # under var/ by default; several app servers share one Redis or memcached (README, 缓存).
 CACHES["pages"] = page_cache(os.environ.get("PAGE_CACHE_URL", ""))
+# Sessions read from that cache and written to it and the database (sopdesk/sessions.py).
+SESSION_ENGINE = "sopdesk.sessions"
+SESSION_CACHE_ALIAS = "pages"
 # Keys the stored pages; empty: a digest of the templates, code and static manifest.
 PAGE_CACHE_REVISION = os.environ.get("PAGE_CACHE_REVISION", "")
 # A reverse proxy may keep public pages, and asks us again each time (a 304 when unchanged);
