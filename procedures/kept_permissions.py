@@ -1,9 +1,14 @@
-"""A signed-in person's permissions and groups, kept between requests.
+"""A signed-in person's account, permissions and groups, kept between requests.
 
-Django's ModelBackend asks the database for them on every request that checks one (two queries,
-~2 ms of a clerk's procedure page). Here they are kept in the shared `pages` cache under a
-generation that any change to who may do what replaces: a user, a group or a permission saved
-or deleted, a membership or a grant added or taken away, a migration. As for stored pages
+Django's ModelBackend asks the database for them on every request (the account row, and two
+queries for the permissions, ~2 ms of a clerk's procedure page). Here they are kept in the
+shared `pages` cache under a generation that any change to who may do what replaces: a user, a
+group or a permission saved or deleted, a membership or a grant added or taken away, a
+migration.
+
+The kept account leaves out the password hash: the person's session hash (what Django compares
+with the session's, an HMAC of the hash under the secret key) is kept instead, and the password
+column is deferred, read from the database by whatever asks for it. As for stored pages
 (sopdesk.page_cache), the generation changes at once and again when the change commits, so a
 request that read the rows as they were before it never keeps them under the new generation;
 and the code's revision is part of the key, so a new deployment starts afresh. A change made
@@ -12,19 +17,31 @@ the admin and every command here save through the models.
 """
 
 import dataclasses
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from sopdesk import page_cache
 
 GENERATION = "permissions:generation"
 DAY = 24 * 60 * 60
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptAccount:
+    """An account row as `get_user` read it, but the password; and its session hash."""
+
+    fields: tuple[str, ...]
+    values: tuple[Any, ...]
+    session_hash: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +103,20 @@ class KeptPermissionsBackend(ModelBackend):
     which ends Django's loop over the backends, so ModelBackend never reads the same rows again.
     """
 
+    def get_user(self, user_id: Any) -> Any:
+        """The account of a session, kept; an inactive one is never kept (nor signed in)."""
+        key = _account_key(user_id)
+        kept = _cache().get(key)
+        if isinstance(kept, KeptAccount):
+            return _account(kept)
+        user = super().get_user(user_id)
+        if user is not None:
+            fields = tuple(f.attname for f in type(user)._meta.concrete_fields)
+            shown = tuple(name for name in fields if name != "password")
+            values = tuple(getattr(user, name) for name in shown)
+            _cache().set(key, KeptAccount(shown, values, user.get_session_auth_hash()), DAY)
+        return user
+
     def _get_permissions(self, user_obj: Any, obj: Any, from_name: str) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
@@ -113,6 +144,26 @@ class KeptPermissionsBackend(ModelBackend):
         if super().has_module_perms(user_obj, app_label):
             return True
         raise PermissionDenied
+
+
+def _account_key(user_id: Any) -> str:
+    # The secret key signs the kept session hash: a new key must not meet an old hash.
+    secret = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8).hexdigest()
+    generation = page_cache.generation(GENERATION)
+    return f"account:{page_cache.revision()}:{generation}:{secret}:{user_id}"
+
+
+def _account(kept: KeptAccount) -> Any:
+    user = get_user_model().from_db(DEFAULT_DB_ALIAS, list(kept.fields), list(kept.values))
+
+    def session_hash() -> str:
+        # Until something sets the password (a change of password): then it is the new one's.
+        if "password" in user.get_deferred_fields():
+            return kept.session_hash
+        return type(user).get_session_auth_hash(user)
+
+    user.get_session_auth_hash = session_hash  # type: ignore[method-assign]  # this one user
+    return user
 
 
 def _forget(sender: Any, **kwargs: Any) -> None:
