@@ -194,11 +194,11 @@ def test_the_matrix_and_the_home_page_take_as_many_queries_for_one_clerk_as_for_
         receipt(user, births[n % 2])
     custom_path("第一周", births[1].procedure)
     client.force_login(trainer)
-    # The session comes from the cache (sopdesk/sessions.py); the trainer's permissions and
-    # groups are read, then kept.
+    # The session comes from the cache (sopdesk/sessions.py); the trainer's account,
+    # permissions and groups are read, then kept (procedures/kept_permissions.py).
     with django_assert_num_queries(12):
         assert client.get(reverse("training:matrix", args=[path.pk])).status_code == 200
-    with django_assert_num_queries(15):  # the hall's settings: kept by the first page
+    with django_assert_num_queries(14):  # the hall's settings and the account: kept by the first
         assert client.get(reverse("training:home")).status_code == 200
 
 
