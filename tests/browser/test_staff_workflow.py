@@ -1,7 +1,8 @@
 import pytest
+from playwright.sync_api import expect
 
 from procedures.roles import WINDOW_STAFF
-from tests.browser.conftest import log_in, switch_user
+from tests.browser.conftest import log_in, log_out, switch_user
 from tests.factories import make_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +78,41 @@ def test_a_clerk_taken_off_the_window_stops_seeing_internal_notes_at_once(page, 
     assert page.locator("h1").inner_text() == "生育服务手册"
     assert page.get_by_text("内部：先查系统").count() == 0
     screenshot("procedure-after-leaving-the-window")
+
+
+def test_a_clerks_kept_page_follows_their_reading_reports_and_signing_out(page, screenshot):
+    """A clerk's page is kept for them between views (issue 15): what they do on it shows at
+    once, the buttons of a kept page still work, and signing out ends the kept session."""
+    version = make_published("生育服务手册")
+    make_user("window", WINDOW_STAFF)
+    log_in(page, "window")
+    url = version.procedure.get_absolute_url()
+    for _ in range(2):  # the second view is the kept one
+        page.goto(url)
+    training = page.locator("#training-confirm")
+    assert "我已读完第 1 版" in training.inner_text()
+    page.wait_for_load_state()
+    page.locator("[data-read-end]").scroll_into_view_if_needed()
+    button = training.get_by_role("button", name="我已读完第 1 版")
+    expect(button).to_be_enabled()
+    with page.expect_navigation():
+        button.click()
+    page.reload()
+    assert "已读现版" in page.locator("#training-confirm").inner_text()
+
+    page.locator("#upkeep-panel").get_by_role("link", name="报告问题 / 办不成").click()
+    page.get_by_label("信息过时").check()
+    page.get_by_label("问题描述").fill("咨询电话已换号")
+    page.get_by_role("button", name="提交报错").click()
+    page.get_by_text("已提交。负责人会在").wait_for()
+    page.goto(url)
+    panel = page.locator("#upkeep-panel")
+    assert "我对本事项的报错" in panel.inner_text()
+    panel.scroll_into_view_if_needed()
+    screenshot("procedure-kept-panels-after-reading-and-reporting", full_page=True)
+
+    log_out(page)
+    page.goto(url)
+    assert page.get_by_role("link", name="工作人员登录").is_visible()
+    assert page.locator("#training-confirm").count() == 0
+    assert page.get_by_text("内部：先查系统").count() == 0
