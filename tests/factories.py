@@ -1,9 +1,11 @@
-"""Small builders of test data; every write goes through the publishing service."""
+"""Small builders of test data (every write goes through the publishing service), and a
+signed-in test client."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from procedures import publishing
 from procedures.library_format import derive_slug
@@ -161,3 +163,10 @@ def publish_change(
         effective_from=effective_from,
         change_kind=change_kind,
     )
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "窗口-Passw0rd-2026"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    caches["pages"].clear()
-
-
 def shows_staff(client, url) -> bool:
     return "工作人员登录" not in client.get(url).content.decode()
 

@@ -17,12 +17,6 @@ from tests.factories import make_published, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-
-
 def signed_in_as(client, page) -> bool:
     return "工作人员登录" not in client.get(page).content.decode()
 

@@ -4,7 +4,6 @@ receipt, a receipt of theirs changes it at once, and nobody else's does."""
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,23 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procedures.roles import WINDOW_STAFF
-from tests.factories import make_user, publish_change
+from tests.factories import make_user, publish_change, signed_in
 from tests.training.factories import custom_path, receipt
 from training.models import ReadReceipt
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def panel(client, url) -> str:

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,22 +12,11 @@ from django.urls import reverse
 
 from procedures.reader_parts import TOKEN_MARK
 from procedures.roles import WINDOW_STAFF
+from tests.factories import signed_in
 from tests.upkeep.factories import report_on
 from upkeep import rechecks, reports, stewardship
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def panel(client, url) -> str:

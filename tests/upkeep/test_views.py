@@ -5,29 +5,16 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from procedures.templatetags.procedures import person
-from tests.factories import publish_change
+from tests.factories import publish_change, signed_in
 from tests.upkeep.factories import report_on
 from upkeep.models import PageFeedback, Report, ReviewCheck
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    for alias in ("default", "pages"):
-        caches[alias].clear()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def new_report_url(version, part="material", part_id=None):
