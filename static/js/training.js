@@ -13,7 +13,12 @@
         button.disabled = waiting;
       });
       var hint = form.querySelector("[data-read-hint]");
-      if (hint) hint.hidden = !waiting;
+      if (hint) {
+        // Its line stays when it goes: what is under it (the path's links) must not move up
+        // just as the reader reaches the end and reaches for them.
+        hint.hidden = false;
+        hint.style.visibility = waiting ? "visible" : "hidden";
+      }
     });
   }
 

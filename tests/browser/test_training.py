@@ -64,9 +64,13 @@ def test_a_new_hire_walks_a_path_confirming_each_procedure(page, screenshot, new
     read_to_the_end_and_confirm(page)
     page.get_by_text("已记录：您已读完“生育服务手册”第 1 版。").wait_for()
     screenshot("training-confirmed", full_page=True)
-    page.locator(".training-path-nav").get_by_role("link", name="下一项").click()
+    # Each click waits for the page it opens to load: a link clicked while the page is still
+    # loading may be lost (seen on a loaded machine: the path page never came).
+    with page.expect_navigation():
+        page.locator(".training-path-nav").get_by_role("link", name="下一项").click()
     assert page.locator("h1").inner_text() == "独生子女父母光荣证"
-    page.get_by_role("link", name="返回学习路径“计划生育条线”").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="返回学习路径“计划生育条线”").click()
     page.get_by_text("1 / 3 已读现版").wait_for()
     screenshot("training-path", full_page=True)
     assert ReadReceipt.objects.get().version == births[0]
