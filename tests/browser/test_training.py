@@ -196,3 +196,21 @@ def test_without_javascript_the_button_works_at_once(browser, live_server, new_h
         page.get_by_role("button", name="我已读完第 1 版").click()
     assert ReadReceipt.objects.filter(user=new_hire, version=births[0]).exists()
     context.close()
+
+
+def test_the_path_links_stay_put_when_the_reader_reaches_the_end(page, new_hire, births):
+    """The hint above them goes when the button is ready, without moving them under the
+    reader's pointer."""
+    log_in(page, "xinren")
+    page.goto("/training/")
+    page.get_by_role("link", name="计划生育条线").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="从第一项开始读").click()
+    back = page.get_by_role("link", name="返回学习路径“计划生育条线”")
+    button = page.locator("#training-confirm button[type=submit]")
+    expect(button).to_be_disabled()
+    before = back.evaluate("link => link.getBoundingClientRect().top + window.scrollY")
+    page.locator("[data-read-end]").scroll_into_view_if_needed()
+    expect(button).to_be_enabled()
+    after = back.evaluate("link => link.getBoundingClientRect().top + window.scrollY")
+    assert after == before
