@@ -106,12 +106,20 @@ def throwaway_database(server_url: str) -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+DEMO = ("migrate --noinput", "load_demo_library", "ensure_demo_users", "collectstatic --noinput")
+
+
 @contextlib.contextmanager
 def served(
-    options: argparse.Namespace, work: Path, database: str | None
+    options: argparse.Namespace,
+    work: Path,
+    database: str | None,
+    setup: tuple[str, ...] = DEMO,
+    warm_pages: bool = True,
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """The demo library built and served by gunicorn; yields its URL and the locust env."""
-    work.mkdir(parents=True)
+    """The demo library (or what `setup` makes) served by gunicorn; yields its URL and the
+    locust env."""
+    work.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = dict(
         os.environ,
@@ -124,13 +132,9 @@ def served(
         ALLOWED_HOSTS=HOST,
         SITE_URL=f"http://{HOST}:{port}",
     )
-    print(f"building the demo library ({database or 'SQLite'}) in {work} …", flush=True)
-    for command in (
-        "migrate --noinput",
-        "load_demo_library",
-        "ensure_demo_users",
-        "collectstatic --noinput",
-    ):
+    what = "the demo library" if setup == DEMO else "the database"
+    print(f"setting up {what} ({database or 'SQLite'}) in {work} …", flush=True)
+    for command in setup:
         manage(command.split(), env, work)
     env["STAFF_SESSION"] = manage(["shell", "-c", STAFF_SESSION], env, work).strip()
     log_file = str(work / "server.log")
@@ -141,7 +145,8 @@ def served(
     try:
         wait_until_answering(server, port, work / "server.log")
         url = f"http://{HOST}:{port}"
-        warm(url, env["STAFF_SESSION"])
+        if warm_pages:
+            warm(url, env["STAFF_SESSION"])
         yield url, env
     finally:
         with contextlib.suppress(ProcessLookupError):  # gunicorn and its workers

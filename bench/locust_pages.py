@@ -3,7 +3,8 @@
 Run by bench/bench_pages.py, or on its own, naming the classes:
     .venv/bin/locust -f bench/locust_pages.py --host URL Home ProcedurePage
 STAFF_SESSION (a session key of a logged-in window clerk) is the staff users' cookie. Slugs,
-search words and the static file are read from the server's pages at the start.
+search words and the static file are read from the server's pages at the start; PAGE_SAMPLE
+keeps that many of the procedures, the same ones each run.
 """
 
 import html
@@ -33,6 +34,11 @@ def read_library(environment: Environment, **_: object) -> None:
         with urlopen(host + category, timeout=30) as answer:
             found = re.findall(r'href="/procedures/([^"/]+)/">([^<]+)<', answer.read().decode())
         titles.update((slug, html.unescape(title).strip()) for slug, title in found)
+    # PAGE_SAMPLE=N: N procedures picked at random (a large library, of which only those were
+    # warmed by the bench that runs this file).
+    sample = os.environ.get("PAGE_SAMPLE")
+    if sample:
+        titles = dict(random.Random(15).sample(sorted(titles.items()), int(sample)))
     SLUGS[:] = sorted(titles)
     TITLES[:] = sorted(titles.values())
 
