@@ -17,7 +17,7 @@
         // Its line stays when it goes: what is under it (the path's links) must not move up
         // just as the reader reaches the end and reaches for them.
         hint.hidden = false;
-        hint.style.visibility = waiting ? "visible" : "hidden";
+        hint.classList.toggle("training-confirm__hint--gone", !waiting);
       }
     });
   }
