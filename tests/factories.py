@@ -2,6 +2,7 @@
 signed-in test client."""
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -170,3 +171,10 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def section_of(client, url: str, css_class: str) -> str:
+    """The page's `<section class="css_class …">`, or "" when it has none."""
+    page = client.get(url).content.decode()
+    found = re.search(rf'<section class="{css_class}\b.*?</section>', page, re.S)
+    return found[0] if found else ""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procedures.roles import WINDOW_STAFF
-from tests.factories import make_user, publish_change, signed_in
+from tests.factories import make_user, publish_change, section_of, signed_in
 from tests.training.factories import custom_path, receipt
 from training.models import ReadReceipt
 
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def panel(client, url) -> str:
-    page = client.get(url).content.decode()
-    found = re.search(r'<section class="training-panel.*?</section>', page, re.S)
-    return found[0] if found else ""
+    return section_of(client, url, "training-panel")
 
 
 def test_a_second_view_reads_no_receipt(births, clerk):

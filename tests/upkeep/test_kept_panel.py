@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from procedures.reader_parts import TOKEN_MARK
 from procedures.roles import WINDOW_STAFF
-from tests.factories import signed_in
+from tests.factories import section_of, signed_in
 from tests.upkeep.factories import report_on
 from upkeep import rechecks, reports, stewardship
 
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def panel(client, url) -> str:
-    page = client.get(url).content.decode()
-    found = re.search(r'<section class="upkeep-panel.*?</section>', page, re.S)
-    return found[0] if found else ""
+    return section_of(client, url, "upkeep-panel")
 
 
 def test_a_second_view_reads_no_report(births, owner):
