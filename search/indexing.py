@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from procedures.models import FAQ, Material, Procedure, ProcedureVersion, Step
-from search import analyzer, backends
+from search import analyzer, backends, kept
 from search.models import SearchEntry
 
 # Procedures per round: each round loads their versions, materials, steps and FAQs at once.
@@ -58,6 +58,7 @@ def rebuild_index(*, progress: Callable[[int, int], None] | None = None) -> int:
     with transaction.atomic():
         backends.for_connection().clear()
         SearchEntry.objects.all().delete()
+        kept.renew()
         return _index(ids, clear=False, progress=progress)
 
 
@@ -106,6 +107,7 @@ def _index_batch(procedure_ids: Sequence[int], *, clear: bool) -> int:
     backend.delete([version_id for version_id, _ in rows])
     SearchEntry.objects.bulk_create(entries, batch_size=200)
     backend.insert(rows)
+    kept.renew()
     return len(entries)
 
 

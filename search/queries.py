@@ -9,18 +9,19 @@ with no answer is counted, for editors to add the alias, synonym or referral it 
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Sequence
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
-from django.urls import reverse
+from django.db.models import F
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from procedures import roles
 from procedures.models import Procedure
-from search import analyzer, answers, query_plan, ranking, referrals, snippets, variants
-from search.models import Referral, SearchEntry, SearchMiss, Synonym
+from search import analyzer, answers, kept, query_plan, ranking, referrals, snippets, variants
+from search.models import Referral, SearchEntry, SearchMiss
 from sopdesk.bookkeeping import best_effort, within_quota
 
 # Longer input is refused by the API; search reads at most this much of a query.
@@ -118,11 +119,18 @@ def search(
     A query with no answer is noted, within the asking `client`'s quota.
     """
     query = query[:MAX_QUERY_LENGTH]
-    plan = query_plan.analyze_query(query, _synonyms())
+    standing = kept.standing()
+    plan = query_plan.analyze_query(query, standing.synonyms)
     if plan.is_empty:
         return Answer()
     internal = roles.sees_internal_notes(user)
-    ranked = ranking.rank(plan, internal=internal, today=on or timezone.localdate(), enough=limit)
+    ranked = ranking.rank(
+        plan,
+        internal=internal,
+        today=on or timezone.localdate(),
+        enough=limit,
+        entries=standing.entries,
+    )
     ranked = ranking.prefer_bundles(ranked, query)
     cue = variants.cue_of(plan.folded)
     ranked = variants.arrange(
@@ -133,12 +141,15 @@ def search(
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))
     if cue is None:
         answering, related = answers.families_whole(ranked[:limit], answering, _family_key)
-    referral, referred = referrals.named(query, said=plan.readings[0].content)
+    referral, referred = referrals.named(
+        query, said=plan.readings[0].content, among=standing.referrals
+    )
     if referred:
         answering, related = _sent_elsewhere(answering, related, referred)
+    pages = _pages([*answering, *related], internal=internal)
     answer = Answer(
-        results=_results(answering, plan, internal=internal),
-        related=_results(related, plan, internal=internal),
+        results=_results(answering, pages, plan),
+        related=_results(related, pages, plan),
         referral=referral,
         searched=True,
     )
@@ -177,20 +188,6 @@ def _cue_said(
     words = "".join(char for char in cue.words if char in content)
     share = len(words) / len(content) if content else 0.0
     return dataclasses.replace(scored, said=min(1.0, scored.said + share))
-
-
-def _synonyms() -> dict[str, tuple[str, ...]]:
-    """The synonym table as the analyzer reads it, parsed again only after it changed."""
-    stamp = Synonym.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    key = (stamp["count"], stamp["changed"])
-    if _synonym_cache.get("key") != key:
-        groups = [s.word_list() for s in Synonym.objects.only("words")]
-        _synonym_cache.update(key=key, index=query_plan.synonym_index(groups))
-    index: dict[str, tuple[str, ...]] = _synonym_cache["index"]
-    return index
-
-
-_synonym_cache: dict = {}
 
 
 def note_miss(folded_query: str, *, client: str = "", kind: str = SearchMiss.Kind.MISS) -> None:
@@ -234,11 +231,11 @@ def prune_misses(keep: int | None = None) -> int:
     return deleted
 
 
-def _results(
-    ranked: Sequence[ranking.Scored], plan: query_plan.QueryPlan, *, internal: bool
-) -> list[Result]:
+def _pages(ranked: Sequence[ranking.Scored], *, internal: bool) -> dict[int, dict]:
+    """What results show of these entries (title, snippet sources, slug…), by version id;
+    an entry whose procedure was retired meanwhile is left out."""
     if not ranked:
-        return []
+        return {}
     fields = [
         "version_id",
         "title",
@@ -250,8 +247,16 @@ def _results(
     rows = SearchEntry.objects.filter(
         version_id__in=[s.entry.version_id for s in ranked], procedure__retired_at__isnull=True
     ).values(*fields, *(["internal_snippets"] if internal else []))
-    pages = {row["version_id"]: row for row in rows}
+    return {row["version_id"]: row for row in rows}
+
+
+def _results(
+    ranked: Sequence[ranking.Scored], pages: dict[int, dict], plan: query_plan.QueryPlan
+) -> list[Result]:
+    if not ranked:
+        return []
     needles = snippets.needles_of(plan)
+    prefix = get_script_prefix()
     results = []
     for scored in ranked:
         page = pages.get(scored.entry.version_id)
@@ -264,13 +269,19 @@ def _results(
                 slug=slug,
                 title=page["title"],
                 category=page["procedure__category__name"],
-                url=reverse("procedures:detail", args=[slug]),
+                url=_detail_url(prefix, slug),
                 snippet=snippet,
                 marks=snippets.marks(page["title"], snippet, plan, needles, scored.entry),
                 kind=page["procedure__kind"],
             )
         )
     return _with_families(results)
+
+
+@functools.lru_cache(maxsize=4096)
+def _detail_url(prefix: str, slug: str) -> str:
+    """A procedure's address (reversing costs more than the rest of a result)."""
+    return reverse("procedures:detail", args=[slug])
 
 
 def _with_families(results: list[Result]) -> list[Result]:

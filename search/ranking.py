@@ -71,16 +71,23 @@ class Frequencies:
 
 
 def rank(
-    plan: query_plan.QueryPlan, *, internal: bool, today: datetime.date, enough: int = 10
+    plan: query_plan.QueryPlan,
+    *,
+    internal: bool,
+    today: datetime.date,
+    enough: int = 10,
+    entries: int | None = None,
 ) -> list[Scored]:
     """Candidates from the full-text engine, scored by `score_document`, best first.
 
     Candidates come from titles and aliases first. If the best of them holds every part of the
     query in its name and there are `enough`, no guide found by its text alone could rank
     above it (text counts less than a name), so the second full-text query is spared.
+    `entries` is the size of the index when the caller knows it (`search.kept`).
     """
     backend = backends.for_connection()
-    frequencies = _frequencies(plan, backend)
+    total = SearchEntry.objects.count() if entries is None else entries
+    frequencies = _frequencies(plan, backend, max(1, total))
     weights = [_unit_weights(reading, frequencies) for reading in plan.readings]
     head = _clauses(plan, frequencies, head=True)
     content = _clauses(plan, frequencies, head=False)
@@ -139,14 +146,15 @@ def _written(unit: query_plan.Unit) -> list[query_plan.Alternative]:
     return written or [a for a in unit.alternatives if a.kind == "pinyin"]
 
 
-def _frequencies(plan: query_plan.QueryPlan, backend: backends.FullTextIndex) -> Frequencies:
+def _frequencies(
+    plan: query_plan.QueryPlan, backend: backends.FullTextIndex, total: int
+) -> Frequencies:
     """Entries holding each term that matters, looked up in two rounds.
 
     Counting a term reads its whole list of entries, so terms only needed when others are
     missing (homophones, abbreviations) are counted in a second round, and lone characters only
     among titles and aliases.
     """
-    total = max(1, SearchEntry.objects.count())
     counter = _Counter(backend, total)
     units = [unit for reading in plan.readings for unit in reading.units]
     anywhere = {t for u in units if not u.weak for a in _written(u) for t in a.index_terms()}

@@ -4,8 +4,11 @@ A query names an entry when it contains the entry's title or one of its keywords
 was said (fillers removed) is part of one of them (公积 of 公积金), compared after the folding
 the analyzer applies (traditional to simplified, full-width, case) with spaces and punctuation
 left out. Of several entries named, the one with the longest matching word wins: it is the most
-specific. The list is short and kept by hand, so it is read whole for each query.
+specific. The list is short and kept by hand, so it is read whole (`search.kept` keeps it between
+queries).
 """
+
+from collections.abc import Iterable
 
 from search import analyzer
 from search.models import Referral
@@ -24,16 +27,19 @@ def match(query: str, *, said: str = "") -> Referral | None:
     return named(query, said=said)[0]
 
 
-def named(query: str, *, said: str = "") -> tuple[Referral | None, set[str]]:
+def named(
+    query: str, *, said: str = "", among: Iterable[Referral] | None = None
+) -> tuple[Referral | None, set[str]]:
     """The entry of the list `query` names (the one with the longest word), and every word of
-    any entry the query names (机动车 and 抵押登记 of 机动车抵押登记)."""
+    any entry the query names (机动车 and 抵押登记 of 机动车抵押登记). `among` is the list when
+    the caller has it (`search.kept`), else it is read."""
     whole = compact(query)
     said = compact(said)
     if len(whole) < MIN_WORD:
         return None, set()
     best: tuple[int, Referral | None] = (0, None)
     words: set[str] = set()
-    for referral in Referral.objects.all():
+    for referral in Referral.objects.all() if among is None else among:
         found = _matched_words(referral, whole, said)
         words |= found
         longest = max(map(len, found), default=0)
