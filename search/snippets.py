@@ -6,6 +6,8 @@ text, which keeps the length of the original (`analyzer.fold`): a position found
 the text as written.
 """
 
+import bisect
+import itertools
 from collections.abc import Sequence
 
 from search import analyzer, query_plan
@@ -30,16 +32,32 @@ def needles_of(plan: query_plan.QueryPlan) -> dict[str, float]:
 
 
 def cut(segments: Sequence[str], needles: dict[str, float]) -> str:
-    """The piece that holds most of the query, cut around its first match."""
+    """The piece that holds most of the query (the first of equals), cut around its first match.
+
+    The pieces are folded and searched as one text, each needle found by `str.find`, so the
+    cost is that of the matches, not of every piece times every needle.
+    """
     if not segments:
         return ""
-    best, best_score, first = segments[0], 0.0, 0
-    for segment in segments:
-        folded = analyzer.fold(segment)
-        found = [(folded.find(n), w) for n, w in needles.items() if n in folded]
-        score = sum(weight for _, weight in found)
-        if score > best_score:
-            best, best_score, first = segment, score, min(p for p, _ in found)
+    starts = list(itertools.accumulate((len(segment) + 1 for segment in segments), initial=0))
+    folded = analyzer.fold("\n".join(segments))
+    scores: dict[int, float] = {}
+    firsts: dict[int, int] = {}
+    for needle, weight in needles.items():
+        counted = set()
+        position = folded.find(needle)
+        while position >= 0:
+            index = bisect.bisect_right(starts, position) - 1
+            inside = position + len(needle) < starts[index + 1]
+            if inside and index not in counted:
+                counted.add(index)
+                scores[index] = scores.get(index, 0.0) + weight
+                firsts[index] = min(firsts.get(index, position), position)
+            position = folded.find(needle, position + 1)
+    best, first = segments[0], 0
+    if scores:
+        index = min(scores, key=lambda i: (-scores[i], i))
+        best, first = segments[index], firsts[index] - starts[index]
     start = max(0, first - 20) if len(best) > SNIPPET_LENGTH else 0
     text = best[start : start + SNIPPET_LENGTH]
     return ("…" if start else "") + text + ("…" if start + SNIPPET_LENGTH < len(best) else "")
