@@ -115,7 +115,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (CONN_MAX_AGE, as for PostgreSQL): a new one reads
+    # and parses the schema and starts with an empty page cache, some milliseconds a request.
     DATABASES["default"]["OPTIONS"] = {
         # Writers queue for the lock instead of failing with "database is locked", and
         # readers never block the writer (WAL).
