@@ -13,6 +13,7 @@ them apart by the words of the licence; the caller's other words can: 弄丢了 
 """
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -122,8 +123,10 @@ _WORD_RE = re.compile("|".join(re.escape(word) for word, _ in _WORDS))
 _ACTION_OF = dict(_WORDS)
 
 
+@functools.lru_cache(maxsize=20_000)
 def family_of(title: str) -> Family | None:
-    """The family of a title, or None when it names no action or level."""
+    """The family of a title, or None when it names no action or level (remembered: a query
+    asks it of every candidate, several times, and titles repeat from query to query)."""
     folded = analyzer.fold(title)
     found = list(_WORD_RE.finditer(folded))
     if not found:
