@@ -8,10 +8,14 @@ queries one after another through /api/search, as the live search does: first wi
 else running, then while locust asks for procedure pages, a resident's and a clerk's, over
 --users connections (bench/locust_pages.py, on --sample procedures asked for once before, as a
 hall's pages are stored). Prints wall-time p50 / p95 / p99 per query for both and the pages'
-requests/s. Never asserts. Goal on the 2-core machine: p95 ≤ 20 ms under load.
+requests/s. Beside each query it times the stack's floor, a static file from the same
+server: under load, every request first waits in the queue behind the pages, so the floor's
+figures say how much of the search's time is that wait. Never asserts. Goal on the 2-core
+machine: p95 ≤ 20 ms under load.
 """
 
 import argparse
+import contextlib
 import csv
 import os
 import shutil
@@ -21,14 +25,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 from urllib.request import Request, urlopen
 
+from bench_load import HOST, free_port, wait_until_answering
 from bench_pages import LOCUSTFILE, ROOT, served
 
 ALL_USERS = "ensure_demo_users"
+# The site's stylesheet, as the home page names it (read by `warm`).
+STATIC_FILE = ""
 
 
 def main() -> None:
@@ -38,6 +46,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8, help="connections loading the pages")
     parser.add_argument("--sample", type=int, default=300, help="procedures the load asks for")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--search-workers",
+        type=int,
+        default=0,
+        help="serve /api/search from a gunicorn of its own with this many workers, as a front "
+        "server routing /api/search to it would (0: the same workers as the pages)",
+    )
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the server is stopped
     items = bench_queries(options.queries, options.library)
@@ -48,15 +63,29 @@ def main() -> None:
         with served(options, work, None, setup, warm_pages=False) as (url, env):
             env["PAGE_SAMPLE"] = str(options.sample)
             warm(url, env)
-            timed(url, items[:20])  # the workers' first queries read the synonyms, the counts
-            quiet = timed(url, items)
-            loaded, rate = under_load(url, env, work, options, items)
+            with search_server(url, env, work, options.search_workers) as search_url:
+                timed(search_url, url, items[:20])  # the first queries read the synonyms …
+                quiet, quiet_floor = timed(search_url, url, items)
+                (loaded, loaded_floor), rate = under_load(
+                    search_url, url, env, work, options, items
+                )
+        where = (
+            f"a gunicorn of its own ({options.search_workers} workers)"
+            if options.search_workers
+            else "the pages' workers"
+        )
         print(f"\n{len(items)} queries through /api/search, one after another, ms per query")
-        print(f"{'':<40} {'p50':>6} {'p95':>6} {'p99':>6}")
-        rows = (("nothing else running", quiet), (f"pages under load ({rate})", loaded))
+        print(f"search served by {where}; the pages by {options.workers} workers")
+        print(f"{'':<48} {'p50':>6} {'p95':>6} {'p99':>6}")
+        rows = (
+            ("nothing else running", quiet),
+            ("  a static file, the same moments", quiet_floor),
+            (f"pages under load ({rate})", loaded),
+            ("  a static file, the same moments", loaded_floor),
+        )
         for name, times in rows:
             print(
-                f"{name:<40} {statistics.median(times):6.1f} {percentile(times, 0.95):6.1f}"
+                f"{name:<48} {statistics.median(times):6.1f} {percentile(times, 0.95):6.1f}"
                 f" {percentile(times, 0.99):6.1f}"
             )
     finally:
@@ -82,6 +111,8 @@ def warm(url: str, env: dict[str, str]) -> None:
     import locust_pages
 
     locust_pages.read_library(SimpleNamespace(host=url))  # type: ignore[arg-type]
+    global STATIC_FILE
+    STATIC_FILE = locust_pages.STATIC[0]
     staff = {"Cookie": f"sessionid={env['STAFF_SESSION']}"}
     for slug in locust_pages.SLUGS:
         for headers in ({}, staff):
@@ -89,19 +120,49 @@ def warm(url: str, env: dict[str, str]) -> None:
                 page.read()
 
 
-def timed(url: str, items: list[str]) -> list[float]:
-    times = []
+@contextlib.contextmanager
+def search_server(url: str, env: dict[str, str], work: Path, workers: int) -> Iterator[str]:
+    """The address search is asked at: the pages' server, or one of its own on the same data."""
+    if not workers:
+        yield url
+        return
+    port = free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "sopdesk.wsgi", "--bind", f"{HOST}:{port}"]
+    gunicorn += ["--workers", str(workers), "--timeout", "60", "--access-logfile", "/dev/null"]
+    gunicorn += ["--error-logfile", str(work / "search-server.log")]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        wait_until_answering(server, port, work / "search-server.log")
+        yield f"http://{HOST}:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def timed(search_url: str, url: str, items: list[str]) -> tuple[list[float], list[float]]:
+    """Ms per query, and ms for the pages' static file asked for right after each."""
+    searches, floor = [], []
     for query in items:
-        start = time.perf_counter()
-        with urlopen(f"{url}/api/search?q={quote(query)}&limit=10", timeout=60) as answer:
-            answer.read()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        searches.append(ms_for(f"{search_url}/api/search?q={quote(query)}&limit=10"))
+        floor.append(ms_for(url + STATIC_FILE))
+    return searches, floor
+
+
+def ms_for(address: str) -> float:
+    start = time.perf_counter()
+    with urlopen(address, timeout=60) as answer:
+        answer.read()
+    return (time.perf_counter() - start) * 1000
 
 
 def under_load(
-    url: str, env: dict[str, str], work: Path, options: argparse.Namespace, items: list[str]
-) -> tuple[list[float], str]:
+    search_url: str,
+    url: str,
+    env: dict[str, str],
+    work: Path,
+    options: argparse.Namespace,
+    items: list[str],
+) -> tuple[tuple[list[float], list[float]], str]:
     prefix = work / "locust_load"
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE)]
     command += ["ProcedurePage", "StaffProcedurePage", "--headless", "-u", str(options.users)]
@@ -112,7 +173,7 @@ def under_load(
         try:
             time.sleep(8)  # the connections open and the pages are being asked for
             start = time.perf_counter()
-            times = timed(url, items)
+            times = timed(search_url, url, items)
             seconds = time.perf_counter() - start
         finally:
             load.send_signal(signal.SIGINT)  # locust writes its figures and stops
