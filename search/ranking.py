@@ -75,19 +75,18 @@ def rank(
     *,
     internal: bool,
     today: datetime.date,
+    entries: int,
     enough: int = 10,
-    entries: int | None = None,
 ) -> list[Scored]:
     """Candidates from the full-text engine, scored by `score_document`, best first.
 
     Candidates come from titles and aliases first. If the best of them holds every part of the
     query in its name and there are `enough`, no guide found by its text alone could rank
     above it (text counts less than a name), so the second full-text query is spared.
-    `entries` is the size of the index when the caller knows it (`search.kept`).
+    `entries` is the size of the index (kept between queries by `search.kept`).
     """
     backend = backends.for_connection()
-    total = SearchEntry.objects.count() if entries is None else entries
-    frequencies = _frequencies(plan, backend, max(1, total))
+    frequencies = _frequencies(plan, backend, max(1, entries))
     weights = [_unit_weights(reading, frequencies) for reading in plan.readings]
     head = _clauses(plan, frequencies, head=True)
     content = _clauses(plan, frequencies, head=False)
