@@ -280,7 +280,9 @@ def _results(
 
 @functools.lru_cache(maxsize=4096)
 def _detail_url(prefix: str, slug: str) -> str:
-    """A procedure's address (reversing costs more than the rest of a result)."""
+    """A procedure's address, remembered (reversing cost more than the rest of a result); the
+    script prefix `reverse` reads is part of the key, so a site moved under another prefix
+    never gets an old address."""
     return reverse("procedures:detail", args=[slug])
 
 
