@@ -10,7 +10,7 @@ It builds a throwaway SQLite database, and for each evaluation set — the demo 
 QUERIES of tests/search/test_quality.py, then the district catalogue of tests/search/catalogue
 (when its files are there) — runs every query through `search.queries.search` once with the
 editors' synonym table alone (the baseline) and once per resource × strategy, the index handed
-to search by replacing `search.queries._synonyms` here (search/ itself is not changed):
+to search by replacing the synonyms of `search.kept.standing` here (search/ itself is not changed):
 
   callers→names  each word of a resource group that does not occur in any title or alias is
                  added as a synonym of the group's words that do (one way only), so the words
@@ -31,6 +31,7 @@ top-1 flipped either way with the resource words found in them.
 
 import argparse
 import csv
+import dataclasses
 import gc
 import importlib.util
 import os
@@ -62,7 +63,7 @@ import numpy as np  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from search import queries  # noqa: E402
+from search import kept, queries  # noqa: E402
 from search.analyzer import fold, is_cjk  # noqa: E402
 from search.models import SearchEntry  # noqa: E402
 from search.query_plan import FILLERS, synonym_index  # noqa: E402
@@ -185,12 +186,12 @@ def callers_to_names(groups: Iterable[Sequence[str]], parts: set[str], base: Ind
 
 
 def whole_groups(groups: Iterable[Sequence[str]], parts: set[str], base: Index) -> Index:
-    kept = []
+    chosen = []
     for group in groups:
         words = [fold(w) for w in group if usable(fold(w))]
         if len(words) > 1 and any(w in parts for w in words):
-            kept.append(words)
-    return merged(base, synonym_index(kept))
+            chosen.append(words)
+    return merged(base, synonym_index(chosen))
 
 
 def merged(base: Index, extra: dict[str, list[str]] | Index) -> Index:
@@ -259,8 +260,12 @@ def run(label: str, rows: list[Query], index: Index | Callable[[str], Index], ke
         def synonyms() -> Index:
             return fixed
 
-    original = queries._synonyms
-    queries._synonyms = synonyms
+    original = kept.standing
+
+    def standing() -> kept.Standing:
+        return dataclasses.replace(original(), synonyms=synonyms())
+
+    kept.standing = standing  # type: ignore[assignment]
     try:
         search(rows[0][0], current, dynamic)  # warm the analyzer's caches for this index
         start = time.process_time()
@@ -279,7 +284,7 @@ def run(label: str, rows: list[Query], index: Index | Callable[[str], Index], ke
             result.hit[query] = ok
         result.seconds = min(first_pass, time.process_time() - start)
     finally:
-        queries._synonyms = original
+        kept.standing = original  # type: ignore[assignment]
     return result
 
 
@@ -355,7 +360,7 @@ def added_words(query: str, strategy: Index | Callable[[str], Index], base: Inde
 
 
 def evaluate(rows: list[Query], key: str, flips: int, resources: dict[str, Any]) -> None:
-    base = queries._synonyms()
+    base = kept.standing().synonyms
     parts = name_parts()
     print(f"  {SearchEntry.objects.count()} entries indexed, {len(parts)} name parts")
     strategies: list[tuple[str, Index | Callable[[str], Index]]] = [("baseline", base)]
