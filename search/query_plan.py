@@ -70,6 +70,11 @@ GENERIC_RE = re.compile(
     )
 )
 
+# What a caller puts inside a word as they say it (改个名字, 养了条狗, 上个户口): at most
+# MAX_INSERTED of these characters between two parts of a word of the synonym table.
+INSERTED = frozenset("个了条只张本过一下点次份套间家块辆台头位着")
+MAX_INSERTED = 2
+
 HOMOPHONE_FACTOR = 0.75
 SYNONYM_FACTOR = 0.9
 # Abbreviations take characters from the words of a name (低保 for 最低生活保障, 社保 for 社会保险):
@@ -120,6 +125,8 @@ class Unit:
     size: int
     # A lone character is weak evidence unless the query has nothing else around it.
     weak: bool = False
+    # A word of the synonym table: editors wrote it down as a way to name something.
+    listed: bool = False
 
     @property
     def label(self) -> str:
@@ -191,10 +198,13 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
     """Cut folded text into ("word", synonym), ("filler", …) and ("text", …) pieces."""
     longest = max((len(word) for word in synonyms), default=0)
     longest_filler = max(len(word) for word in FILLERS)
+    by_first = _by_first_char(frozenset(synonyms))
     position, pending = 0, []
     while position < len(text):
         word = _longest_at(text, position, synonyms, longest)
-        kind = "word"
+        kind, size = "word", len(word) if word else 0
+        if word is None:
+            word, size = _split_at(text, position, by_first)
         if word is None:
             word = _longest_at(text, position, FILLERS, longest_filler)
             kind = "filler"
@@ -208,9 +218,36 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
             yield "text", "".join(pending)
             pending = []
         yield kind, word
-        position += len(word)
+        position += size or len(word)
     if pending:
         yield "text", "".join(pending)
+
+
+def _split_at(
+    text: str, position: int, by_first: Mapping[str, tuple[str, ...]]
+) -> tuple[str | None, int]:
+    """A word of the synonym table said with a measure word or 了 inside it (改个名字 for
+    改名字, 养了条狗 for 养狗), and how many characters of `text` it takes."""
+    for word in by_first.get(text[position], ()):
+        for cut in range(1, len(word)):
+            if not text.startswith(word[:cut], position):
+                break
+            gap = position + cut
+            while gap < len(text) and gap - position - cut < MAX_INSERTED and text[gap] in INSERTED:
+                gap += 1
+                if text.startswith(word[cut:], gap):
+                    return word, gap - position + len(word) - cut
+    return None, 0
+
+
+@functools.lru_cache(maxsize=8)
+def _by_first_char(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Words of two or more Chinese characters by their first, longest first."""
+    found: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        if len(word) > 1 and all(is_cjk(char) for char in word):
+            found.setdefault(word[0], []).append(word)
+    return {first: tuple(words) for first, words in found.items()}
 
 
 def _longest_at(text: str, position: int, words: Container[str], longest: int) -> str | None:
@@ -240,7 +277,7 @@ def _char_units(segment: str, start: int, *, lone: bool) -> list[Unit]:
 
 def _word_unit(word: str, others: Sequence[str], start: int) -> Unit:
     alternatives = _word_alternatives([word], 1.0) + _word_alternatives(others, SYNONYM_FACTOR)
-    return Unit(tuple(alternatives), start, len(word))
+    return Unit(tuple(alternatives), start, len(word), listed=True)
 
 
 def _word_alternatives(words: Iterable[str], factor: float) -> list[Alternative]:

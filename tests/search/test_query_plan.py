@@ -62,3 +62,20 @@ def test_initials_query_has_an_initials_unit():
         "initials",
         "word",
     ]
+
+
+def test_a_listed_word_said_with_a_measure_word_inside_is_that_word():
+    synonyms = [["姓名变更", "改名字"], ["犬只", "养狗"]]
+    plan = query_plan.analyze_query("想改个名字", query_plan.synonym_index(synonyms))
+    assert plan.readings[0].content == "改名字"
+    assert [u.label for u in plan.readings[0].units if u.listed] == ["改名字"]
+    plan = query_plan.analyze_query("家里养了条狗", query_plan.synonym_index(synonyms))
+    assert plan.readings[0].content == "家里养狗"
+    assert [u.label for u in plan.readings[0].units if u.listed] == ["养狗"]
+
+
+def test_only_a_few_measure_words_or_particles_may_stand_inside_a_listed_word():
+    synonyms = query_plan.synonym_index([["犬只", "养狗"]])
+    for query in ("养鸡狗", "养了一条狗"):  # 鸡 is no measure word; three inserted is too many
+        plan = query_plan.analyze_query(query, synonyms)
+        assert not [u for u in plan.readings[0].units if u.listed], query
