@@ -20,6 +20,7 @@ from search.ranking import Scored
 SAID_SHARE = 0.4
 LONG_SAID_SHARE = 0.25
 SHORT, LONG = 8, 14
+STORY, STORY_SAID_SHARE = 24, 0.1
 # Below this share of the best score, a result that holds the words is a passing mention.
 BEST_SHARE = 0.4
 
@@ -28,8 +29,11 @@ def said_share(length: int) -> float:
     """The share of a query of `length` characters an unnamed result must hold as said."""
     if length <= SHORT:
         return SAID_SHARE
-    longer = min(1.0, (length - SHORT) / (LONG - SHORT))
-    return SAID_SHARE - (SAID_SHARE - LONG_SAID_SHARE) * longer
+    if length <= LONG:
+        longer = (length - SHORT) / (LONG - SHORT)
+        return SAID_SHARE - (SAID_SHARE - LONG_SAID_SHARE) * longer
+    story = min(1.0, (length - LONG) / (STORY - LONG))
+    return LONG_SAID_SHARE - (LONG_SAID_SHARE - STORY_SAID_SHARE) * story
 
 
 def answers(scored: Scored, best_score: float, length: int = 0) -> bool:

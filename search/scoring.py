@@ -19,6 +19,7 @@ BOOST_ORDER = tuple(BOOSTS.values())
 # A match as written or as a synonym is what the caller said; a homophone or an abbreviation
 # (weaker factors) only stands in for it.
 SAID_FACTOR = query_plan.SYNONYM_FACTOR
+LISTED_EXTRA = 1.0
 
 
 @functools.cache
@@ -117,7 +118,7 @@ def score_document(
     of 党组织转出) is rarely written anywhere, and its absence says nothing.
     """
     total = 0.0
-    covered = coverable = said = spoken = 0
+    covered = coverable = said = spoken = listed = 0
     named = True
     generic = reading.generic_mask
     for unit, weight in zip(reading.units, weights, strict=True):
@@ -142,11 +143,14 @@ def score_document(
                 covered |= unit.mask
             if as_said:
                 said |= unit.mask
+                if unit.listed:
+                    listed |= unit.mask
             named = named and best > BOOSTS["materials"]
     if not total:
         return 0.0, False, 0.0, False
     coverage = covered.bit_count() / coverable.bit_count() if coverable else 1.0
-    said_share = said.bit_count() / spoken.bit_count() if spoken else 0.0
+    said_bits = said.bit_count() + LISTED_EXTRA * (listed & ~generic).bit_count()
+    said_share = min(1.0, said_bits / spoken.bit_count()) if spoken else 0.0
     named = named and bool(coverable)
     specific = bool(said & ~generic) or not spoken & ~generic
     score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))

@@ -4,6 +4,7 @@
 import pytest
 
 from search import answers
+from search.models import Synonym
 from search.ranking import Scored
 from tests.factories import make_published
 from tests.search.conftest import related_slugs, slugs
@@ -95,8 +96,24 @@ def test_a_query_of_generic_words_only_is_still_answered():
 def test_a_long_sentence_needs_a_smaller_share_of_its_characters_said():
     assert answers.said_share(answers.SHORT) == answers.SAID_SHARE
     assert answers.said_share(answers.LONG) == answers.LONG_SAID_SHARE
-    assert answers.said_share(100) == answers.LONG_SAID_SHARE
+    assert answers.said_share(answers.STORY) == answers.STORY_SAID_SHARE
+    assert answers.said_share(100) == answers.STORY_SAID_SHARE
+    telling = answers.said_share((answers.LONG + answers.STORY) // 2)
+    assert answers.STORY_SAID_SHARE < telling < answers.LONG_SAID_SHARE
     middle = answers.said_share((answers.SHORT + answers.LONG) // 2)
     assert answers.LONG_SAID_SHARE < middle < answers.SAID_SHARE
     assert answers.answers(scored(5.0, said=0.3), best_score=5.0, length=answers.LONG)
     assert not answers.answers(scored(5.0, said=0.3), best_score=5.0, length=answers.SHORT)
+    # Three characters said of a story of twenty-four: what it is about, among what happened.
+    assert answers.answers(scored(5.0, said=3 / 24), best_score=5.0, length=24)
+    assert not answers.answers(scored(5.0, said=3 / 24), best_score=5.0, length=answers.LONG)
+
+
+@pytest.mark.django_db
+def test_a_word_editors_listed_for_an_item_answers_a_long_sentence_around_it():
+    make_published("雷电防护装置竣工验收", slug="lei-dian", materials=(), steps=(), faqs=())
+    question = "楼顶的接闪杆装好了要找谁验"
+    assert slugs(question) == []
+    assert related_slugs(question) == ["lei-dian"]
+    Synonym.objects.create(words="接闪杆 雷电防护")
+    assert slugs(question) == ["lei-dian"]
