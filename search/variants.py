@@ -99,6 +99,7 @@ LEFTOVER = re.compile(r"[()\[\]（）【】〔〕\s、，,:：_-]+")
 MIN_FAMILY = 3
 # Only members scoring at least this share of their family's best are brought forward with it.
 MEMBER_SHARE = 0.6
+ASKED_LEAD = 1.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,7 +217,7 @@ def arrange(
         if family is not None:
             groups.setdefault(family.key, []).append(index)
     placed: set[int] = set()
-    arranged: list[T] = []
+    placed_groups: list[tuple[float, list[int]]] = []
     for index in range(len(ranked)):
         if index in placed:
             continue
@@ -234,8 +235,11 @@ def arrange(
         ]
         kept = _lead(kept, families, cue, query)
         placed.update(kept)
-        arranged.extend(ranked[i] for i in kept)
-    return arranged
+        asked = any(_asked(families[i], cue) for i in kept)
+        placed_groups.append((best * (ASKED_LEAD if asked else 1.0), kept))
+    if cue is not None:
+        placed_groups.sort(key=lambda group: -group[0])
+    return [ranked[i] for _, kept in placed_groups for i in kept]
 
 
 def _asked(family: Family | None, cue: Cue | None) -> bool:

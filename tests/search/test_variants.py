@@ -194,3 +194,15 @@ def test_the_last_action_word_of_a_title_is_its_action():
 def test_the_member_the_caller_asks_for_joins_its_family_however_it_scored():
     ranked = [("烟草专卖零售许可证恢复营业", 10.0), ("低保", 9.0), ("烟草专卖零售许可证停业", 2.0)]
     assert arranged("小卖部暂时不营业了", ranked)[0] == "烟草专卖零售许可证停业"
+
+
+def test_a_family_doing_what_was_asked_leads_an_item_of_about_the_same_score():
+    ranked = [("烟花爆竹燃放许可", 1.6), (f"{LICENCE}注销", 1.6), (f"{LICENCE}新办", 1.6)]
+    assert arranged("卖鞭炮的店不干了", ranked)[0] == f"{LICENCE}注销"
+    # Without a cue the score order stands.
+    assert arranged("鞭炮", ranked)[0] == "烟花爆竹燃放许可"
+
+
+def test_an_item_far_above_the_family_asked_for_keeps_its_place():
+    ranked = [("烟花爆竹燃放许可", 9.0), (f"{LICENCE}注销", 2.0)]
+    assert arranged("卖鞭炮的店不干了", ranked)[0] == "烟花爆竹燃放许可"
