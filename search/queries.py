@@ -182,7 +182,7 @@ def _cue_said(
     scored: ranking.Scored, cue: variants.Cue, plan: query_plan.QueryPlan
 ) -> ranking.Scored:
     """A variant doing what the caller asked (补办 for 弄丢了) has those words of the query said."""
-    if not variants.does(scored.entry.title, cue.action):
+    if not variants.does(scored.entry.title, cue):
         return scored
     content = plan.readings[0].content
     words = "".join(char for char in cue.words if char in content)

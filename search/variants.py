@@ -43,7 +43,7 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "延续": ("延续", "换发", "换证", "延期", "续期", "换领", "再注册", "复核换证", "签注"),
     "补办": ("遗失补领", "遗失补办", "损毁补领", "补办", "补证", "补领", "补发", "补换"),
     "注销": ("注销注册", "注销", "撤销", "吊销", "终止", "取消", "退出"),
-    "停业": ("停业", "歇业", "停用"),
+    "停业": ("停业", "歇业", "停用", "停保"),
     "复业": ("恢复营业", "复业", "启用"),
     "转入": ("转入", "迁入"),
     "转出": ("转出", "迁出", "迁移"),
@@ -51,6 +51,8 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
 LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
 # What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
 # 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
+# The caller's words for a certificate worn or broken: not an action of titles (see `asked_of`).
+DAMAGED = "损坏"
 CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("复业", ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖")),
     (
@@ -60,19 +62,21 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "补办",
-        ("丢了", "丢失", "弄丢", "遗失", "找不到", "掉了", "不见了", "被偷", "损坏", "坏了")
-        + ("破了", "烂了", "撕破", "补办", "补领", "补发", "补证", "补一"),
+        ("丢了", "丢失", "弄丢", "丢掉", "遗失", "找不到", "找不着", "没找到", "掉了", "不见了")
+        + ("被偷", "补办", "补领", "补发", "补证", "补一"),
     ),
+    (DAMAGED, ("损坏", "坏了", "破了", "破损", "烂了", "撕破", "磨破", "旧了", "看不清", "污损")),
     (
         "注销",
         ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "关闭", "倒闭", "转让")
         + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去", "解散", "销户", "报废")
-        + ("停办", "不要了", "交回", "去世", "不用了", "退出"),
+        + ("停办", "不要了", "交回", "去世", "过世", "死了", "病故", "不用了", "退出", "不卖了")
+        + ("撤了", "撤掉", "关掉"),
     ),
     (
         "延续",
         ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")
-        + ("往后延", "延几天", "推迟", "延长", "续一下"),
+        + ("往后延", "延几天", "推迟", "延长", "续一下", "续签"),
     ),
     (
         "变更",
@@ -91,6 +95,9 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 CUES = tuple((action, re.compile("|".join(words))) for action, words in CUE_WORDS)
+# A damaged certificate is exchanged (换发, 换领) where the catalogue has that, replaced (补办)
+# where it has not, and a damaged licence replaced; never renewed (延续 of the same class).
+REPLACING_WORDS = ("换发", "换领", "换证", "补换", "损毁补领")
 # What a caller naming a licence and nothing else most often wants.
 DEFAULT_ACTION = "新办"
 BRACKETS = "()（）[]【】〔〕"
@@ -188,10 +195,35 @@ def cue_of(query: str) -> Cue | None:
     return None
 
 
-def does(title: str, action: str) -> bool:
-    """Whether the item of this title does `action` (食品经营许可证补办 does 补办)."""
+def does(title: str, cue: Cue) -> bool:
+    """Whether the item of this title may do what the caller asked (食品经营许可证补办 does what
+    弄丢了 asks; for a damaged certificate, exchanging or replacing it does)."""
     family = family_of(title)
-    return family is not None and family.action == action
+    if family is None:
+        return False
+    if cue.action == DAMAGED:
+        return family.action == "补办" or _exchanges(family)
+    return family.action == cue.action
+
+
+def asked_of(members: Sequence[Family | None], cue: Cue | None) -> list[bool]:
+    """Which members of one family do what the caller asked: for a damaged certificate, those
+    that exchange it (换发, 换领), or those that replace it (补办) where none does."""
+    if cue is None:
+        return [False] * len(members)
+    action = cue.action
+    if action == DAMAGED:
+        exchanging = [f is not None and _exchanges(f) for f in members]
+        if any(exchanging):
+            return exchanging
+        action = "补办"
+    return [f is not None and f.action == action for f in members]
+
+
+def _exchanges(family: Family) -> bool:
+    """A certificate exchanged when damaged: a licence's 换发 is its renewal (许可证有效期届满
+    换发), and a damaged licence is replaced (补发)."""
+    return "许可" not in family.key and any(word in REPLACING_WORDS for word in family.words)
 
 
 T = TypeVar("T")
@@ -223,40 +255,37 @@ def arrange(
             continue
         family = families[index]
         members = groups.get(family.key, [index]) if family else [index]
+        flags = asked_of([families[i] for i in members], cue)
+        asked = {i for i, flag in zip(members, flags, strict=True) if flag}
         best = score(ranked[index])
         kept = [
             i
             for i in members
             if i == index
-            or (
-                i not in placed
-                and (score(ranked[i]) >= MEMBER_SHARE * best or _asked(families[i], cue))
-            )
+            or (i not in placed and (score(ranked[i]) >= MEMBER_SHARE * best or i in asked))
         ]
-        kept = _lead(kept, families, cue, query)
+        kept = _lead(kept, families, asked if cue else None, query)
         placed.update(kept)
-        asked = any(_asked(families[i], cue) for i in kept)
-        placed_groups.append((best * (ASKED_LEAD if asked else 1.0), kept))
+        lead = ASKED_LEAD if asked & set(kept) else 1.0
+        placed_groups.append((best * lead, kept))
     if cue is not None:
         placed_groups.sort(key=lambda group: -group[0])
     return [ranked[i] for _, kept in placed_groups for i in kept]
 
 
-def _asked(family: Family | None, cue: Cue | None) -> bool:
-    """The member does what the caller asked: it joins its family however it scored."""
-    return cue is not None and family is not None and family.action == cue.action
-
-
 def _lead(
-    members: list[int], families: Sequence[Family | None], cue: Cue | None, query: str
+    members: list[int], families: Sequence[Family | None], asked: set[int] | None, query: str
 ) -> list[int]:
-    """Members in order: the one the cue asks for first (新办 when the caller asks for nothing
-    in particular: naming a licence, one means getting it), unless the query names a variant."""
+    """Members in order: those doing what the caller asked first (`asked`; 新办 when the caller
+    asks for nothing in particular: naming a licence, one means getting it), unless the query
+    names a variant."""
     if len(members) < 2:
         return members
     named = {word for i in members if (f := families[i]) is not None for word in f.words}
     if any(word in query for word in named):
         return members
-    action = cue.action if cue else DEFAULT_ACTION
-    asked = [i for i in members if (f := families[i]) is not None and f.action == action]
-    return asked + [i for i in members if i not in asked]
+    if asked is None:
+        flags = asked_of([families[i] for i in members], Cue(DEFAULT_ACTION, ""))
+        asked = {i for i, flag in zip(members, flags, strict=True) if flag}
+    first = [i for i in members if i in asked]
+    return first + [i for i in members if i not in asked]

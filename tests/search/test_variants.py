@@ -50,6 +50,11 @@ def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
     [
         ("食品经营许可证弄丢了", "补办"),
         ("烟草证找不到了", "补办"),
+        ("捕鱼证找不着了", "补办"),
+        ("户口本被水泡烂了", variants.DAMAGED),
+        ("老人过世了，残疾证怎么处理", "注销"),
+        ("农药以后不卖了", "注销"),
+        ("居住证要续签", "延续"),
         ("饭店关门不开了，许可证怎么处理", "注销"),
         ("店铺转让了证怎么办", "注销"),
         ("营业执照上的地址换了", "变更"),
@@ -206,3 +211,20 @@ def test_a_family_doing_what_was_asked_leads_an_item_of_about_the_same_score():
 def test_an_item_far_above_the_family_asked_for_keeps_its_place():
     ranked = [("烟花爆竹燃放许可", 9.0), (f"{LICENCE}注销", 2.0)]
     assert arranged("卖鞭炮的店不干了", ranked)[0] == "烟花爆竹燃放许可"
+
+
+@pytest.mark.parametrize(
+    ("family", "query", "first"),
+    [
+        # A certificate worn or broken is exchanged where the catalogue has that …
+        (["居民户口簿补领", "居民户口簿换领"], "户口本旧了破了", "居民户口簿换领"),
+        (["教师资格证补发", "教师资格证换发"], "教资证书破损了", "教师资格证换发"),
+        # … replaced where it has not, and a licence's 换发 is its renewal: replaced too.
+        (["残疾人证新办", "残疾人证补办"], "残疾证磨破了", "残疾人证补办"),
+        (["渔业捕捞许可证换发", "渔业捕捞许可证补发"], "捕捞证损坏了", "渔业捕捞许可证补发"),
+    ],
+)
+def test_a_damaged_certificate_is_exchanged_where_it_can_be_and_replaced_otherwise(
+    family, query, first
+):
+    assert arranged(query, [(title, 5.0) for title in family])[0] == first
