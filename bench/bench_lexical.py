@@ -90,8 +90,7 @@ def demo_queries() -> list[Query]:
     return [(q, slug, kind) for q, slug, kind in QUERIES]
 
 
-def catalogue_queries() -> list[Query] | None:
-    path = CATALOGUE / "queries.tsv"
+def catalogue_queries(path: Path = CATALOGUE / "queries.tsv") -> list[Query] | None:
     if not path.exists() or not (CATALOGUE / "district_catalogue.csv").exists():
         return None
     with path.open(encoding="utf-8") as handle:
@@ -399,21 +398,28 @@ def main() -> None:
     parser.add_argument(
         "--set", choices=["demo", "catalogue"], help="one evaluation set (default: each in turn)"
     )
+    parser.add_argument(
+        "--queries",
+        type=Path,
+        default=CATALOGUE / "queries.tsv",
+        help="the catalogue's queries (query, expected, kind), a held-out set say",
+    )
     args = parser.parse_args()
     if args.set is None:
         # Each set in a process of its own, so that each has a database of its own.
         shutil.rmtree(WORK_DIR, ignore_errors=True)
         for name in ("demo", "catalogue"):
             command = [sys.executable, __file__, "--set", name, "--flips", str(args.flips)]
+            command += ["--queries", str(args.queries)]
             subprocess.run(command, check=False)
         return
     try:
-        evaluate_set(args.set, args.flips)
+        evaluate_set(args.set, args.flips, args.queries)
     finally:
         shutil.rmtree(WORK_DIR, ignore_errors=True)
 
 
-def evaluate_set(name: str, flips: int) -> None:
+def evaluate_set(name: str, flips: int, queries_path: Path) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_demo_referrals", verbosity=0)
     if name == "demo":
@@ -421,8 +427,8 @@ def evaluate_set(name: str, flips: int) -> None:
         call_command("load_demo_library", verbosity=0)
         rows, key = demo_queries(), "slug"
     else:
-        print("District catalogue (tests/search/catalogue)")
-        found = catalogue_queries()
+        print(f"District catalogue (tests/search/catalogue), queries: {queries_path}")
+        found = catalogue_queries(queries_path)
         if found is None:
             print("  not there yet: district_catalogue.csv and queries.tsv are needed")
             return
