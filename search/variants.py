@@ -266,7 +266,9 @@ def arrange(
         ]
         kept = _lead(kept, families, asked if cue else None, query)
         placed.update(kept)
-        lead = ASKED_LEAD if asked & set(kept) else 1.0
+        # A query naming a variant's own words (户口迁入新办) asks for it by name: score order.
+        named = any(word in query for i in kept if (f := families[i]) for word in f.words)
+        lead = ASKED_LEAD if asked & set(kept) and not named else 1.0
         placed_groups.append((best * lead, kept))
     if cue is not None:
         placed_groups.sort(key=lambda group: -group[0])

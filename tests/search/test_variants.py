@@ -228,3 +228,9 @@ def test_a_damaged_certificate_is_exchanged_where_it_can_be_and_replaced_otherwi
     family, query, first
 ):
     assert arranged(query, [(title, 5.0) for title in family])[0] == first
+
+
+def test_a_query_naming_the_variant_words_keeps_the_score_order_between_families():
+    # 迁入 is a cue (转入) the 审核 item does; the query names 迁入新办 itself.
+    ranked = [("计划生育家庭户口迁入新办", 5.0), ("计划生育家庭户口迁入审核", 4.5)]
+    assert arranged("计划户口迁入新办", ranked)[0] == "计划生育家庭户口迁入新办"
