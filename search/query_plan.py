@@ -196,9 +196,9 @@ def synonym_index(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]
 
 def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, str]]:
     """Cut folded text into ("word", synonym), ("filler", …) and ("text", …) pieces."""
-    longest = max((len(word) for word in synonyms), default=0)
+    words = _words_of(synonyms)
+    longest, by_first = _longest(words), _by_first_char(words)
     longest_filler = max(len(word) for word in FILLERS)
-    by_first = _by_first_char(frozenset(synonyms))
     position, pending = 0, []
     while position < len(text):
         word = _longest_at(text, position, synonyms, longest)
@@ -238,6 +238,26 @@ def _split_at(
                 if text.startswith(word[cut:], gap):
                     return word, gap - position + len(word) - cut
     return None, 0
+
+
+# The words of the last synonym index seen: a worker reads one index for many queries
+# (`search.kept`, which makes a new index rather than change one), and the caches below find
+# the same set at once.
+_last_words: tuple[Mapping[str, tuple[str, ...]] | None, frozenset[str]] = (None, frozenset())
+
+
+def _words_of(synonyms: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    global _last_words
+    index, words = _last_words
+    if index is not synonyms:
+        words = frozenset(synonyms)
+        _last_words = (synonyms, words)
+    return words
+
+
+@functools.lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
 
 
 @functools.lru_cache(maxsize=8)
@@ -331,7 +351,7 @@ def _pinyin_units(
     if len(syllable_list) == 1:
         units.append(Unit((Alternative("pinyin", PINYIN_PREFIX + syllable_list[0]),), offset, 1))
     # Words of the synonym table spelled out in pinyin (wubaohu) stand for their characters.
-    spelled = _spelled_synonyms(frozenset(synonyms))
+    spelled = _spelled_synonyms(_words_of(synonyms))
     for start in range(len(syllable_list)):
         for end in range(start + 2, len(syllable_list) + 1):
             for word in spelled.get(tuple(syllable_list[start:end]), ()):
@@ -346,7 +366,7 @@ def _sounded_synonyms(
     """Words of the synonym table typed with a homophone (准生正 for 准生证)."""
     units = []
     sounds = [set(readings(char)) for char in piece]
-    by_first = _spelled_by_first_syllable(frozenset(synonyms))
+    by_first = _spelled_by_first_syllable(_words_of(synonyms))
     for start, heard in enumerate(sounds):
         for syllable in heard:
             for syllable_list, words in by_first.get(syllable, ()):
