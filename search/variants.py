@@ -49,10 +49,10 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "转出": ("转出", "迁出", "迁移"),
 }
 LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
-# What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
-# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
 # The caller's words for a certificate worn or broken: not an action of titles (see `asked_of`).
 DAMAGED = "损坏"
+# What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
+# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
 CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("复业", ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖")),
     (
@@ -264,10 +264,12 @@ def arrange(
             if i == index
             or (i not in placed and (score(ranked[i]) >= MEMBER_SHARE * best or i in asked))
         ]
-        kept = _lead(kept, families, asked if cue else None, query)
-        placed.update(kept)
-        # A query naming a variant's own words (户口迁入新办) asks for it by name: score order.
+        # A query naming a variant's own words (户口迁入新办) asks for it by name: score order,
+        # within the family and between families.
         named = any(word in query for i in kept if (f := families[i]) for word in f.words)
+        if not named:
+            kept = _lead(kept, families, asked if cue else None)
+        placed.update(kept)
         lead = ASKED_LEAD if asked & set(kept) and not named else 1.0
         placed_groups.append((best * lead, kept))
     if cue is not None:
@@ -276,15 +278,11 @@ def arrange(
 
 
 def _lead(
-    members: list[int], families: Sequence[Family | None], asked: set[int] | None, query: str
+    members: list[int], families: Sequence[Family | None], asked: set[int] | None
 ) -> list[int]:
     """Members in order: those doing what the caller asked first (`asked`; 新办 when the caller
-    asks for nothing in particular: naming a licence, one means getting it), unless the query
-    names a variant."""
+    asks for nothing in particular: naming a licence, one means getting it)."""
     if len(members) < 2:
-        return members
-    named = {word for i in members if (f := families[i]) is not None for word in f.words}
-    if any(word in query for word in named):
         return members
     if asked is None:
         flags = asked_of([families[i] for i in members], Cue(DEFAULT_ACTION, ""))
