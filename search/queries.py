@@ -137,7 +137,7 @@ def search(
         ranked, plan.folded, cue, title=lambda s: s.entry.title, score=lambda s: s.score
     )
     if cue:
-        ranked = [_cue_said(s, cue, plan) for s in ranked]
+        ranked = _cue_said(ranked, cue, plan)
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))
     if cue is None:
         answering, related = answers.families_whole(ranked[:limit], answering, _family_key)
@@ -179,15 +179,26 @@ def _sent_elsewhere(
 
 
 def _cue_said(
-    scored: ranking.Scored, cue: variants.Cue, plan: query_plan.QueryPlan
-) -> ranking.Scored:
-    """A variant doing what the caller asked (补办 for 弄丢了) has those words of the query said."""
-    if not variants.does(scored.entry.title, cue):
-        return scored
+    ranked: Sequence[ranking.Scored], cue: variants.Cue, plan: query_plan.QueryPlan
+) -> list[ranking.Scored]:
+    """A variant doing what the caller asked (补办 for 弄丢了) has those words of the query said,
+    and scores as its family's best: the caller named the licence as much for it as for its
+    siblings, whose lead came from the action words (不营业 puts 营业 in the query, and lifts
+    …恢复营业 above …停业)."""
     content = plan.readings[0].content
-    words = "".join(char for char in cue.words if char in content)
-    share = len(words) / len(content) if content else 0.0
-    return dataclasses.replace(scored, said=min(1.0, scored.said + share))
+    best: dict[str, float] = {}
+    for scored in ranked:
+        key = _family_key(scored)
+        best[key] = max(best.get(key, 0.0), scored.score)
+    lifted = []
+    for scored in ranked:
+        if variants.does(scored.entry.title, cue):
+            words = "".join(char for char in cue.words if char in content)
+            share = len(words) / len(content) if content else 0.0
+            score = max(scored.score, best[_family_key(scored)])
+            scored = dataclasses.replace(scored, score=score, said=min(1.0, scored.said + share))
+        lifted.append(scored)
+    return lifted
 
 
 def note_miss(folded_query: str, *, client: str = "", kind: str = SearchMiss.Kind.MISS) -> None:

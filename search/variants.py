@@ -107,6 +107,11 @@ MIN_FAMILY = 3
 # Only members scoring at least this share of their family's best are brought forward with it.
 MEMBER_SHARE = 0.6
 ASKED_LEAD = 1.5
+# A variant's word followed by one of these is a state the caller is in, not what they ask.
+AFTER = ("后", "以后", "之后")
+# Actions whose word in a query is the caller's state when they ask for the other: one resumes
+# what was stopped.
+PRESUPPOSES = {"停业": ("复业",)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -266,7 +271,9 @@ def arrange(
         ]
         # A query naming a variant's own words (户口迁入新办) asks for it by name: score order,
         # within the family and between families.
-        named = any(word in query for i in kept if (f := families[i]) for word in f.words)
+        named = any(
+            _names(query, word, cue) for i in kept if (f := families[i]) for word in f.words
+        )
         if not named:
             kept = _lead(kept, families, asked if cue else None)
         placed.update(kept)
@@ -275,6 +282,14 @@ def arrange(
     if cue is not None:
         placed_groups.sort(key=lambda group: -group[0])
     return [ranked[i] for _, kept in placed_groups for i in kept]
+
+
+def _names(query: str, word: str, cue: Cue | None) -> bool:
+    """Whether the query asks for a variant by its word, not as where the caller stands: 歇业后
+    …, and a stop before a resumption (报了歇业，现在想重新开门 asks for 复业)."""
+    if cue is not None and cue.action in PRESUPPOSES.get(_ACTION_OF.get(word) or "", ()):
+        return False
+    return any(not query.startswith(AFTER, m.end()) for m in re.finditer(re.escape(word), query))
 
 
 def _lead(

@@ -234,3 +234,23 @@ def test_a_query_naming_the_variant_words_keeps_the_score_order_between_families
     # 迁入 is a cue (转入) the 审核 item does; the query names 迁入新办 itself.
     ranked = [("计划生育家庭户口迁入新办", 5.0), ("计划生育家庭户口迁入审核", 4.5)]
     assert arranged("计划户口迁入新办", ranked)[0] == "计划生育家庭户口迁入新办"
+
+
+@pytest.mark.parametrize("query", ["个体户歇业后想重新开张", "去年报了歇业，现在想重新开门"])
+def test_a_stop_the_caller_is_in_does_not_name_the_variant_they_ask_for(query):
+    ranked = [("个体工商户歇业备案", 9.0), ("个体工商户恢复营业备案", 5.0)]
+    assert arranged(query, ranked)[0] == "个体工商户恢复营业备案"
+
+
+def test_a_variant_word_said_as_a_state_with_after_is_not_asked_for():
+    ranked = [(f"{LICENCE}注销", 9.0), (f"{LICENCE}补办", 5.0)]
+    assert arranged("食品经营许可证注销后发现没登记，原件丢了", ranked)[0] == f"{LICENCE}补办"
+    assert arranged("食品经营许可证注销，原件丢了", ranked)[0] == f"{LICENCE}注销"
+
+
+def test_the_member_asked_for_answers_as_its_family_best_would(db):
+    # 不营业 puts 营业 in the query: …恢复营业 scores far above …停业 on the words alone.
+    for action, slug in (("恢复营业", "resume"), ("停业", "pause"), ("新办", "new")):
+        bare(f"烟草专卖零售许可证{action}", f"tobacco-{slug}")
+    answer = search("小卖部暂时不营业了，卖烟的证要报备吗", user=ANONYMOUS)
+    assert [r.slug for r in answer.results][:1] == ["tobacco-pause"]
