@@ -1,9 +1,10 @@
 """What a query finds, in which order, for whom; and the queries that found nothing."""
 
 import pytest
+from django.utils import timezone
 
 from procedures.roles import WINDOW_STAFF
-from search import queries
+from search import kept, queries, query_plan, ranking
 from search.models import SearchMiss, Synonym
 from tests.factories import make_published, make_user
 from tests.search.conftest import ANONYMOUS, related_slugs, slugs
@@ -106,3 +107,19 @@ def test_a_query_that_finds_something_is_not_counted():
     make_published("生育服务手册")
     queries.search("生育", user=ANONYMOUS)
     assert not SearchMiss.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "first"), [("便利店想改成烟花店", "烟花店许可"), ("烟花店想改成便利店", "便利店备案")]
+)
+def test_a_sentence_leans_towards_what_is_said_after_the_scene(query, first):
+    # Each item holds one half of the sentence, as much as the other does.
+    make_published("便利店备案")
+    make_published("烟花店许可")
+    standing = kept.standing()
+    plan = query_plan.analyze_query(query, standing.synonyms)
+    ranked = ranking.rank(
+        plan, internal=False, today=timezone.localdate(), entries=standing.entries
+    )
+    assert [s.entry.title for s in ranked] == [first, *({"便利店备案", "烟花店许可"} - {first})]
+    assert ranked[0].score > 1.1 * ranked[1].score  # not by a rounding error
