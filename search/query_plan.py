@@ -416,7 +416,10 @@ def _latin_readings(
             found.append(([Unit(alternatives, offset, len(letters))], letters, "initials"))
     literal, position = [], offset
     for word in words:
-        literal.append(Unit((Alternative("word", word),), position, len(word)))
+        # A latin word of the synonym table (ktv) stands for its group (娱乐场所) too.
+        others = synonyms.get(word, ())
+        group = [Alternative("word", word), *_word_alternatives(others, SYNONYM_FACTOR)]
+        literal.append(Unit(tuple(group), position, len(word), listed=bool(others)))
         position += len(word)
     found.append((literal, "", ""))
     return found

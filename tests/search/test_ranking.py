@@ -57,6 +57,14 @@ def test_synonyms_from_the_table_are_found():
     assert slugs("老伴随迁") == ["pei-ou-sui-qian-luo-hu"]
 
 
+def test_a_latin_word_of_the_synonym_table_stands_for_its_group():
+    Synonym.objects.create(words="歌厅 KTV 娱乐场所")
+    make_published("娱乐场所经营许可证新办", slug="ktv")
+    make_published("取水许可新办", slug="water")
+    assert slugs("KTV许可") == ["ktv"]
+    assert slugs("ktv") == ["ktv"]
+
+
 def test_filler_words_do_not_drown_the_content():
     make_published("党组织关系转入")
     make_published("需要帮助的老人登记", summary="我想要什么都可以问")
