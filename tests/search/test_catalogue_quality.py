@@ -4,9 +4,9 @@ imported on day one), with variant families, and 472 queries as callers and cler
 
 Kinds: `title`, `partial` (what clerks type), `spoken` (callers' own words), `variant` (a
 licence named loosely with what to do: 弄丢了, 到期了) and `absent` (things the hall does not
-handle: the right answer is no result). Three sets: our own (`queries.tsv`, which search was
-tuned on) and two written blind (`heldout-1.tsv`, `heldout-2.tsv`; see the set's README: read
-the misses of set 2 and it stops being blind). The test prints the share per kind of each set
+handle: the right answer is no result). Four sets: our own (`queries.tsv`, which search was
+tuned on) and three written blind (`heldout-1.tsv` … `heldout-3.tsv`; see the set's README: read
+the misses of set 2 or 3 and it stops being blind). The test prints the share per kind of each set
 and fails below its floors. The issue's goal (95 % first, 99 % top three, 90 % of absent
 queries with no result) is not reached for answerable queries; the floors are what search does
 now, so that a change that loses ground fails here. `bench/bench_search_peers.py --queries`
@@ -39,11 +39,13 @@ class Floors:
 
 
 # Answerable queries first and in the top three, absent ones with no result, below which a set
-# fails. What search does on 2026-12-04, a point or two under.
+# fails. What search does on 2026-12-04, a point or two under (set 3 as first measured, before
+# any change was judged on it).
 FLOORS = {
     "queries.tsv": Floors(first=0.80, top3=0.85, absent=0.95),
     "heldout-1.tsv": Floors(first=0.62, top3=0.67, absent=0.95),
     "heldout-2.tsv": Floors(first=0.71, top3=0.75, absent=0.95),
+    "heldout-3.tsv": Floors(first=0.68, top3=0.74, absent=0.85),
 }
 
 
