@@ -141,6 +141,8 @@ def served(
     gunicorn = [sys.executable, "-m", "gunicorn", "sopdesk.wsgi", "--bind", f"{HOST}:{port}"]
     gunicorn += ["--workers", str(options.workers), "--timeout", "60"]
     gunicorn += ["--access-logfile", "/dev/null", "--error-logfile", log_file]
+    if niceness := getattr(options, "pages_nice", 0):
+        gunicorn = ["nice", "-n", str(niceness), *gunicorn]
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
     try:
         wait_until_answering(server, port, work / "server.log")

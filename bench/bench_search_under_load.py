@@ -53,7 +53,17 @@ def main() -> None:
         help="serve /api/search from a gunicorn of its own with this many workers, as a front "
         "server routing /api/search to it would (0: the same workers as the pages)",
     )
+    parser.add_argument(
+        "--pages-nice",
+        type=int,
+        default=0,
+        help="run the pages' gunicorn and the load generator at this niceness (with "
+        "--search-workers): search's own workers keep the CPU first, as `nice -n 10` on the "
+        "page workers of a deployment would give them",
+    )
     options = parser.parse_args()
+    if options.pages_nice and not options.search_workers:
+        parser.error("--pages-nice needs --search-workers: search would share the pages' workers")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the server is stopped
     items = bench_queries(options.queries, options.library)
     work = Path(tempfile.mkdtemp(prefix="bench-search-load-"))
@@ -75,7 +85,8 @@ def main() -> None:
             else "the pages' workers"
         )
         print(f"\n{len(items)} queries through /api/search, one after another, ms per query")
-        print(f"search served by {where}; the pages by {options.workers} workers")
+        niced = f" at niceness {options.pages_nice}, and the load too" if options.pages_nice else ""
+        print(f"search served by {where}; the pages by {options.workers} workers{niced}")
         print(f"{'':<48} {'p50':>6} {'p95':>6} {'p99':>6}")
         rows = (
             ("nothing else running", quiet),
@@ -165,6 +176,8 @@ def under_load(
 ) -> tuple[tuple[list[float], list[float]], str]:
     prefix = work / "locust_load"
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE)]
+    if options.pages_nice:
+        command = ["nice", "-n", str(options.pages_nice), *command]
     command += ["ProcedurePage", "StaffProcedurePage", "--headless", "-u", str(options.users)]
     command += ["-r", str(options.users), "-t", "600s", "--host", url, "--csv", str(prefix)]
     command += ["--only-summary"]
@@ -176,8 +189,14 @@ def under_load(
             times = timed(search_url, url, items)
             seconds = time.perf_counter() - start
         finally:
-            load.send_signal(signal.SIGINT)  # locust writes its figures and stops
-            load.wait(timeout=60)
+            # locust writes its figures and stops (2.47 ignores SIGINT in headless runs)
+            load.send_signal(signal.SIGTERM)
+            try:
+                load.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                load.kill()
+                load.wait()
+                raise SystemExit(f"locust did not stop; its log: {prefix}.log") from None
     stats = (prefix.parent / f"{prefix.name}_stats.csv").read_text().splitlines()
     total = list(csv.DictReader(stats))[-1]
     rate = float(total["Requests/s"])
