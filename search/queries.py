@@ -186,6 +186,8 @@ def _cue_said(
     siblings, whose lead came from the action words (不营业 puts 营业 in the query, and lifts
     …恢复营业 above …停业)."""
     content = plan.readings[0].content
+    words = "".join(char for char in cue.words if char in content)
+    share = len(words) / len(content) if content else 0.0
     best: dict[str, float] = {}
     for scored in ranked:
         key = _family_key(scored)
@@ -193,8 +195,6 @@ def _cue_said(
     lifted = []
     for scored in ranked:
         if variants.does(scored.entry.title, cue):
-            words = "".join(char for char in cue.words if char in content)
-            share = len(words) / len(content) if content else 0.0
             score = max(scored.score, best[_family_key(scored)])
             scored = dataclasses.replace(scored, score=score, said=min(1.0, scored.said + share))
         lifted.append(scored)

@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from search import analyzer, backends, query_plan
 from search.models import SearchEntry
-from search.scoring import Document, score_document
+from search.scoring import Document, lean, score_document
 
 # Candidates taken from each full-text query (names, then text), then scored here.
 CANDIDATES = 20
@@ -308,7 +308,7 @@ def _unit_weights(reading: query_plan.Reading, frequencies: Frequencies) -> list
         total = frequencies.total
         idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
         size = WEAK_WEIGHT if unit.weak else max(1, unit.size - 1)
-        weights.append(idf * size)
+        weights.append(idf * size * lean(unit, len(reading.content)))
     return weights
 
 

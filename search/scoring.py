@@ -20,7 +20,8 @@ BOOST_ORDER = tuple(BOOSTS.values())
 # (weaker factors) only stands in for it.
 SAID_FACTOR = query_plan.SYNONYM_FACTOR
 LISTED_EXTRA = 1.0
-# A sentence of LEAN_FROM characters or more leans towards its end (`_lean`): measured on the
+# A sentence of LEAN_FROM characters or more leans towards its end (`lean`, in each unit's
+# weight): measured on the
 # three catalogue query sets, 0.3 gained on each (0.4 and more lost on blind set 1).
 LEAN = 0.3
 LEAN_FROM = 5
@@ -140,7 +141,7 @@ def score_document(
             found = doc.best(alternative)
             best = max(best, alternative.factor * found)
             as_said = as_said or (found > 0 and alternative.factor >= SAID_FACTOR)
-        total += weight * best * _lean(unit, len(reading.content))
+        total += weight * best
         if not unit.weak:
             coverable |= unit.mask
             if best:
@@ -161,7 +162,7 @@ def score_document(
     return score, named, said_share, specific
 
 
-def _lean(unit: query_plan.Unit, length: int) -> float:
+def lean(unit: query_plan.Unit, length: int) -> float:
     """How much a part of a sentence counts by where it stands: a caller sets the scene first
     and says what they want after it (小超市想卖烟, 春节想在小卖部卖点鞭炮), so a later part
     counts a little more, up to LEAN/2 above the middle; a short query is all one thing."""
