@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Q
 
 from search import analyzer, backends, query_plan
 from search.models import SearchEntry
@@ -332,8 +331,23 @@ ENTRY_FIELDS = (
 
 
 def _entries(version_ids: set[int], *, internal: bool, today: datetime.date) -> list[dict]:
-    """Candidates in force on the day, the best `CANDIDATES` of each full-text query at most."""
+    """Candidates in force on the day, the best `CANDIDATES` of each full-text query at most.
+
+    Written as SQL: building the same query with the ORM cost more than running it.
+    """
+    if not version_ids:
+        return []
     fields = ENTRY_FIELDS + (("internal",) if internal else ())
-    in_force = Q(valid_until__isnull=True) | Q(valid_until__gt=today)
-    rows = SearchEntry.objects.filter(in_force, version_id__in=version_ids, valid_from__lte=today)
-    return list(rows.values(*fields))
+    quote = connection.ops.quote_name
+    ids = sorted(version_ids)
+    day = connection.ops.adapt_datefield_value(today)
+    sql = (
+        f"SELECT {', '.join(quote(field) for field in fields)}"
+        f" FROM {quote(SearchEntry._meta.db_table)}"
+        f" WHERE {quote('version_id')} IN ({', '.join(['%s'] * len(ids))})"
+        f" AND {quote('valid_from')} <= %s"
+        f" AND ({quote('valid_until')} IS NULL OR {quote('valid_until')} > %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, day, day])
+        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
