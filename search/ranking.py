@@ -33,7 +33,7 @@ COMMON_FLOOR = 500
 FETCHED = CANDIDATES + CANDIDATES // 2
 # How many entries the groups of terms a candidate query looks for may match together, beyond
 # its most selective groups: this bounds the time of a query whatever the size of the library.
-MATCH_BUDGET = 5000
+MATCH_BUDGET = 2000
 MIN_CLAUSES = 3
 # Counts of terms held by at least this many entries are remembered between queries.
 REMEMBERED_FROM = 100
