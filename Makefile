@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium pos
 # The suite runs a second time on this PostgreSQL, which `make setup` starts when it can.
 PG_URL ?= postgres://sopdesk:sopdesk@127.0.0.1:5432/sopdesk
 
-.PHONY: setup run serve test lint system-packages demo postgres
+.PHONY: setup run serve serve-search test lint system-packages demo postgres
 
 setup: system-packages $(VENV)/.installed postgres
 	$(BIN)/python manage.py migrate --noinput
@@ -72,6 +72,15 @@ serve: demo
 	export DEBUG=false HTTPS="$${HTTPS:-false}"; \
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	exec $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --timeout 60
+
+# Search on workers of its own, for a front server to route /api/search and /search/ to
+# (README, "Search on its own workers"): a search then never waits behind page requests.
+SEARCH_PORT ?= 8001
+SEARCH_WORKERS ?= 1
+serve-search: $(VENV)/.installed
+	export DEBUG=false HTTPS="$${HTTPS:-false}"; \
+	exec $(BIN)/gunicorn sopdesk.wsgi --bind $(HOST):$(SEARCH_PORT) --workers $(SEARCH_WORKERS) \
 		--access-logfile - --timeout 60
 
 # mypy reads [tool.mypy] in pyproject.toml (the apps, with django-stubs), so it runs from here.
