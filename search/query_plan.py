@@ -58,6 +58,8 @@ GENERIC_WORDS = frozenset(
         *("换证", "换发", "换领", "变更", "注销", "延续", "延期", "新办", "查询", "开具", "出具"),
         *("缴纳", "缴费", "服务", "材料", "业务", "事项", "咨询", "流程", "办证", "要求", "条件"),
         *("办", "换", "补", "领", "交", "证"),
+        # Where the caller is, not what they need: 家里有老鼠 shares 家里有 with 低保's FAQ.
+        *("家里有", "家中有", "家里", "家中", "我家"),
     ]
 )
 # The words a caller uses for what to do with an item (弄丢了, 到期了) are generic too.

@@ -117,3 +117,21 @@ def test_a_word_editors_listed_for_an_item_answers_a_long_sentence_around_it():
     assert related_slugs(question) == ["lei-dian"]
     Synonym.objects.create(words="接闪杆 雷电防护")
     assert slugs(question) == ["lei-dian"]
+
+
+@pytest.mark.django_db
+def test_where_the_caller_is_does_not_answer_what_they_ask():
+    # 低保's own guide says 家里有…; a resident asking about pests at home is not asking for it.
+    make_published(
+        "最低生活保障",
+        slug="dibao",
+        summary="家里有重病、重残人员的，收入可按规定扣减。",
+        materials=(),
+        steps=(),
+        faqs=(),
+    )
+    for query in ("家里有老鼠", "家里有白蚂蚁", "我家有蛇"):
+        assert slugs(query) == [], query
+    assert related_slugs("家里有老鼠") == ["dibao"]
+    # What follows the scene still answers.
+    assert slugs("家里有重病人员") == ["dibao"]
