@@ -105,6 +105,8 @@ def test_the_demo_list_loads_and_loads_again_without_duplicates():
     assert Referral.objects.count() >= 10
     assert referrals.match("公积金怎么取").where == "市住房公积金管理中心"
     assert "婚姻登记" in referrals.match("结婚登记要带什么").where
+    assert "派出所" in referrals.match("老人走丢了怎么报警").where
+    assert referrals.match("保险公司不给车险理赔").title == "商业保险理赔"
 
 
 def test_editors_add_a_referral_with_keywords_typed_as_words(client):
@@ -152,3 +154,4 @@ def test_every_referred_word_the_query_names_must_be_in_an_answer():
     assert [r.slug for r in queries.search("出国定居注销户口", user=ANONYMOUS).results] == [
         "emigrate"
     ]
+
