@@ -13,7 +13,7 @@ import threading
 
 from django.db import connection
 
-from search import query_plan
+from search import query_plan, referrals
 from search.models import Referral, SearchEntry, Synonym
 from sopdesk import page_cache
 
@@ -27,6 +27,8 @@ class Standing:
     synonyms: dict[str, tuple[str, ...]]
     referrals: tuple[Referral, ...]
     entries: int
+    # The referral list's words inside longer words of the synonym table (`referrals.shadows`).
+    shadowed: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 _kept: dict[tuple[str, int], Standing] = {}
@@ -52,8 +54,11 @@ def renew() -> None:
 
 def _read() -> Standing:
     groups = [synonym.word_list() for synonym in Synonym.objects.only("words")]
+    synonyms = query_plan.synonym_index(groups)
+    kept_referrals = tuple(Referral.objects.all())
     return Standing(
-        synonyms=query_plan.synonym_index(groups),
-        referrals=tuple(Referral.objects.all()),
+        synonyms=synonyms,
+        referrals=kept_referrals,
         entries=SearchEntry.objects.count(),
+        shadowed=referrals.shadows(kept_referrals, synonyms),
     )

@@ -142,7 +142,10 @@ def search(
     if cue is None:
         answering, related = answers.families_whole(ranked[:limit], answering, _family_key)
     referral, referred = referrals.named(
-        query, said=plan.readings[0].content, among=standing.referrals
+        query,
+        said=plan.readings[0].content,
+        among=standing.referrals,
+        shadowed=standing.shadowed,
     )
     if referred:
         answering, related = _sent_elsewhere(answering, related, referred)

@@ -4,11 +4,13 @@ A query names an entry when it contains the entry's title or one of its keywords
 was said (fillers removed) is part of one of them (公积 of 公积金), compared after the folding
 the analyzer applies (traditional to simplified, full-width, case) with spaces and punctuation
 left out. Of several entries named, the one with the longest matching word wins: it is the most
-specific. The list is short and kept by hand, so it is read whole (`search.kept` keeps it between
-queries).
+specific. A keyword inside a longer word of the hall's own synonym table, as the query has it,
+is not named: 违章建筑 is the 违法建设 the hall handles, not a driver's 违章; 消防年检 is not a
+car's 年检. The list is short and kept by hand, so it is read whole (`search.kept` keeps it
+between queries).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from search import analyzer
 from search.models import Referral
@@ -27,12 +29,34 @@ def match(query: str, *, said: str = "") -> Referral | None:
     return named(query, said=said)[0]
 
 
+def shadows(
+    referrals: Iterable[Referral], synonyms: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """For each word of the list, the longer words of the synonym table (`synonyms`, each word
+    to the others of its groups) that hold it: where the query has one of those, the word is
+    theirs, not the list's. A longer word that is a synonym of the entry's own words
+    (住房公积金 of 公积金) is the same thing and shadows nothing."""
+    known = [(compact(word), {compact(w) for w in others}) for word, others in synonyms.items()]
+    found: dict[str, set[str]] = {}
+    for referral in referrals:
+        own = {compact(w) for w in [referral.title, *referral.keywords] if isinstance(w, str)}
+        for word in own - {""}:
+            for longer, others in known:
+                if word in longer and longer not in own and not others & own:
+                    found.setdefault(word, set()).add(longer)
+    return {word: tuple(sorted(longer)) for word, longer in found.items()}
+
+
 def named(
-    query: str, *, said: str = "", among: Iterable[Referral] | None = None
+    query: str,
+    *,
+    said: str = "",
+    among: Iterable[Referral] | None = None,
+    shadowed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Referral | None, set[str]]:
     """The entry of the list `query` names (the one with the longest word), and every word of
     any entry the query names (机动车 and 抵押登记 of 机动车抵押登记). `among` is the list when
-    the caller has it (`search.kept`), else it is read."""
+    the caller has it (`search.kept`), else it is read; `shadowed` is `shadows` of it, if any."""
     whole = compact(query)
     said = compact(said)
     if len(whole) < MIN_WORD:
@@ -40,7 +64,11 @@ def named(
     best: tuple[int, Referral | None] = (0, None)
     words: set[str] = set()
     for referral in Referral.objects.all() if among is None else among:
-        found = _matched_words(referral, whole, said)
+        found = {
+            word
+            for word in _matched_words(referral, whole, said)
+            if not any(longer in whole for longer in (shadowed or {}).get(word, ()))
+        }
         words |= found
         longest = max(map(len, found), default=0)
         if longest > best[0]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from procedures.roles import EDITORS
 from search import queries, referrals
-from search.models import Referral, SearchMiss
+from search.models import Referral, SearchMiss, Synonym
 from tests.factories import make_published, make_user
 from tests.search.conftest import ANONYMOUS
 
@@ -155,3 +155,20 @@ def test_every_referred_word_the_query_names_must_be_in_an_answer():
         "emigrate"
     ]
 
+
+def test_a_keyword_inside_a_longer_word_of_the_synonym_table_is_the_halls_word():
+    Referral.objects.create(title="车辆违章处理", keywords=["违章"], where="交警大队")
+    Synonym.objects.create(words="违法建设 违章建筑 违章搭建")
+    make_published("违法建设举报受理", slug="illegal-building", materials=(), steps=(), faqs=())
+    answer = queries.search("违章建筑举报", user=ANONYMOUS)
+    assert answer.referral is None
+    assert [r.slug for r in answer.results] == ["illegal-building"]
+    # Said alone, or of a car, the word is still the list's.
+    assert queries.search("车辆违章怎么处理", user=ANONYMOUS).referral.where == "交警大队"
+
+
+def test_a_longer_synonym_of_the_referred_thing_still_names_it():
+    housing_fund()
+    Synonym.objects.create(words="住房公积金 公积金")
+    answer = queries.search("住房公积金提取", user=ANONYMOUS)
+    assert answer.referral is not None and answer.referral.where == "市住房公积金管理中心"
