@@ -58,3 +58,25 @@ def test_a_clerk_sees_answers_first_and_weaker_matches_apart(page, hall, screens
     first.wait_for()
     assert "失业保险金申领" in first.inner_text()
     assert "本中心没有" not in page.locator(".live-results").first.inner_text()
+
+
+def test_a_clerk_hearing_of_a_lost_old_man_is_sent_to_the_police_not_to_an_allowance(
+    page, hall, screenshot
+):
+    make_published("高龄老人津贴", aliases=["老人补贴"], slug="gao-ling")
+    rebuild_index()
+    log_in(page, "window")
+    page.goto("/")
+    page.locator("form[data-live-search] input[name=q]").first.fill("老人走丢了怎么报警")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    main = page.locator("main")
+    main.get_by_text("本中心没有「老人走丢了怎么报警」对应的事项。").wait_for()
+    card = main.locator(".referral")
+    assert "辖区派出所" in card.inner_text()
+    assert "110" in card.inner_text()
+    assert "不必等 24 小时" in card.inner_text()
+    # The allowance shares 老人 with the question: shown apart, as only related.
+    assert "可能相关" in main.inner_text()
+    assert "高龄老人津贴" in main.inner_text()
+    screenshot("referral-police", full_page=True)
