@@ -10,6 +10,8 @@ car's 年检. The list is short and kept by hand, so it is read whole (`search.k
 between queries).
 """
 
+import bisect
+import itertools
 from collections.abc import Iterable, Mapping
 
 from search import analyzer
@@ -36,14 +38,22 @@ def shadows(
     to the others of its groups) that hold it: where the query has one of those, the word is
     theirs, not the list's. A longer word that is a synonym of the entry's own words
     (住房公积金 of 公积金) is the same thing and shadows nothing."""
-    known = [(compact(word), {compact(w) for w in others}) for word, others in synonyms.items()]
+    written = {compact(word): word for word in synonyms}
+    known = sorted(written)
+    # All the words in one text, each on its line: one search finds every word holding another.
+    text = "\n".join(known)
+    starts = list(itertools.accumulate((len(word) + 1 for word in known), initial=0))
     found: dict[str, set[str]] = {}
     for referral in referrals:
         own = {compact(w) for w in [referral.title, *referral.keywords] if isinstance(w, str)}
         for word in own - {""}:
-            for longer, others in known:
-                if word in longer and longer not in own and not others & own:
+            at = text.find(word)
+            while at >= 0:
+                longer = known[bisect.bisect_right(starts, at) - 1]
+                same = {compact(w) for w in synonyms[written[longer]]} & own
+                if longer not in own and not same:
                     found.setdefault(word, set()).add(longer)
+                at = text.find(word, at + 1)
     return {word: tuple(sorted(longer)) for word, longer in found.items()}
 
 
