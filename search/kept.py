@@ -22,13 +22,14 @@ GENERATION = "search:generation"
 
 @dataclasses.dataclass(frozen=True)
 class Standing:
-    """The synonym index as the analyzer reads it, the referral list, the index's size."""
+    """The synonym index as the analyzer reads it, the referral list and the words of it the
+    synonym table shadows, the index's size."""
 
     synonyms: dict[str, tuple[str, ...]]
     referrals: tuple[Referral, ...]
     entries: int
     # The referral list's words inside longer words of the synonym table (`referrals.shadows`).
-    shadowed: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    shadowed: dict[str, tuple[str, ...]]
 
 
 _kept: dict[tuple[str, int], Standing] = {}
