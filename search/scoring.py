@@ -20,11 +20,6 @@ BOOST_ORDER = tuple(BOOSTS.values())
 # (weaker factors) only stands in for it.
 SAID_FACTOR = query_plan.SYNONYM_FACTOR
 LISTED_EXTRA = 1.0
-# A sentence of LEAN_FROM characters or more leans towards its end (`lean`, in each unit's
-# weight): measured on the
-# three catalogue query sets, 0.3 gained on each (0.4 and more lost on blind set 1).
-LEAN = 0.3
-LEAN_FROM = 5
 
 
 @functools.cache
@@ -160,16 +155,6 @@ def score_document(
     specific = bool(said & ~generic) or not spoken & ~generic
     score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
     return score, named, said_share, specific
-
-
-def lean(unit: query_plan.Unit, length: int) -> float:
-    """How much a part of a sentence counts by where it stands: a caller sets the scene first
-    and says what they want after it (小超市想卖烟, 春节想在小卖部卖点鞭炮), so a later part
-    counts a little more, up to LEAN/2 above the middle; a short query is all one thing."""
-    if length < LEAN_FROM:
-        return 1.0
-    middle = unit.start + unit.size / 2
-    return 1.0 + LEAN * (middle / length - 0.5)
 
 
 def _name_bonus(reading: query_plan.Reading, doc: Document) -> float:
