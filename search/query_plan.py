@@ -76,6 +76,12 @@ GENERIC_RE = re.compile(
 # MAX_INSERTED of these characters between two parts of a word of the synonym table.
 INSERTED = frozenset("个了条只张本过一下点次份套间家块辆台头位着")
 MAX_INSERTED = 2
+# 个 is a measure word said between a verb and what it is done to (办个证明, 开个小店, 批个证)
+# and is dropped, except where it begins a word of its own (个体, 个人, 个税, 个独).
+MEASURE = "个"
+MEASURE_WORDS = frozenset("体人税独性")
+# Fillers ending in the measure word after a verb, not after a number (一个人 is one person).
+COUNTED = frozenset(["办个"])
 
 HOMOPHONE_FACTOR = 0.75
 SYNONYM_FACTOR = 0.9
@@ -210,7 +216,9 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
         if word is None:
             word = _longest_at(text, position, FILLERS, longest_filler)
             kind = "filler"
-        if word is None and text[position] in PARTICLES:
+            if word and word[-2:] in COUNTED and _begins_word(text, position + len(word) - 1):
+                word = word[:-1]  # 办个体户: 办 is said around 个体户
+        if word is None and (text[position] in PARTICLES or _begins_word(text, position) is False):
             word = text[position]
         if word is None:
             pending.append(text[position])
@@ -223,6 +231,13 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
         position += size or len(word)
     if pending:
         yield "text", "".join(pending)
+
+
+def _begins_word(text: str, position: int) -> bool | None:
+    """Whether the measure word at `position` begins a word (个体户); None if it is no 个."""
+    if text[position] != MEASURE:
+        return None
+    return text[position + 1 : position + 2] in MEASURE_WORDS and position + 1 < len(text)
 
 
 def _split_at(

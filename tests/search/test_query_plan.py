@@ -79,3 +79,14 @@ def test_only_a_few_measure_words_or_particles_may_stand_inside_a_listed_word():
     for query in ("养鸡狗", "养了一条狗"):  # 鸡 is no measure word; three inserted is too many
         plan = query_plan.analyze_query(query, synonyms)
         assert not [u for u in plan.readings[0].units if u.listed], query
+
+
+def test_the_measure_word_between_a_verb_and_its_thing_is_dropped():
+    assert query_plan.analyze_query("想办个证明").readings[0].content == "证明"
+    assert query_plan.analyze_query("开个证明").readings[0].content == "开证明"
+
+
+def test_a_measure_word_beginning_a_word_of_its_own_stays():
+    assert query_plan.analyze_query("我要办个体户").readings[0].content == "个体户"
+    assert query_plan.analyze_query("开个人证明").readings[0].content == "开个人证明"
+    assert query_plan.analyze_query("个税申报").readings[0].content == "个税申报"
