@@ -131,3 +131,15 @@ def test_a_sentence_leans_towards_what_is_said_after_the_scene(query, first):
     )
     assert [s.entry.title for s in ranked] == [first, *({"便利店备案", "烟花店许可"} - {first})]
     assert ranked[0].score > 1.1 * ranked[1].score  # not by a rounding error
+
+
+def test_a_word_of_what_is_done_counts_less_than_the_thing_it_is_done_for():
+    # 证明 is as rare here as 残疾, and said later, where a sentence leans more.
+    make_published("残疾人证新办")
+    make_published("户籍证明出具")
+    standing = kept.standing()
+    plan = query_plan.analyze_query("我是残疾的想开个证明", standing.synonyms)
+    ranked = ranking.rank(
+        plan, internal=False, today=timezone.localdate(), entries=standing.entries
+    )
+    assert [s.entry.title for s in ranked] == ["残疾人证新办", "户籍证明出具"]
