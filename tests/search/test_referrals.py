@@ -172,3 +172,19 @@ def test_a_longer_synonym_of_the_referred_thing_still_names_it():
     Synonym.objects.create(words="住房公积金 公积金")
     answer = queries.search("住房公积金提取", user=ANONYMOUS)
     assert answer.referral is not None and answer.referral.where == "市住房公积金管理中心"
+
+
+@pytest.mark.parametrize(
+    ("query", "sent_to", "item"),
+    [
+        ("存款到期了怎么取", "银行卡、信用卡挂失和补办", "取水许可延续"),
+        ("想做个亲子鉴定", "亲子鉴定等司法鉴定", "劳动能力初次鉴定"),
+    ],
+)
+def test_the_demo_list_sends_a_bank_deposit_and_a_paternity_test_elsewhere(query, sent_to, item):
+    # Each shares a word with an item the hall does (取, 鉴定), which once answered it.
+    call_command("load_demo_referrals", stdout=None)
+    make_published(item, slug="item", materials=(), steps=(), faqs=())
+    answer = queries.search(query, user=ANONYMOUS)
+    assert answer.results == []
+    assert answer.referral is not None and answer.referral.title == sent_to
