@@ -52,13 +52,18 @@ LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "
 # The caller's words for a certificate worn or broken: not an action of titles (see `asked_of`).
 DAMAGED = "损坏"
 # What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
-# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续.
+# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续, and a record moving (搬到外区，
+# 注册地要迁走) is 转出 before the move is 变更.
 CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("复业", ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖")),
+    (
+        "复业",
+        ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖", "又要开")
+        + ("又要用", "重新用", "恢复使用"),
+    ),
     (
         "停业",
         ("暂停", "暂时(?:不|停|关)", "歇业", "停业", "歇一段", "停一段", "先停", "停几个月")
-        + ("报停", "停用", "暂不"),
+        + ("报停", "停用", "暂不", "先歇", "歇几个月", "歇一阵", "停掉"),
     ),
     (
         "补办",
@@ -71,7 +76,7 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "关闭", "倒闭", "转让")
         + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去", "解散", "销户", "报废")
         + ("停办", "不要了", "交回", "去世", "过世", "死了", "病故", "不用了", "退出", "不卖了")
-        + ("撤了", "撤掉", "关掉"),
+        + ("撤了", "撤掉", "关掉", "交掉", "人走了", "人没了", "不在了", "不卖[^，。！？]{1,3}了"),
     ),
     (
         "延续",
@@ -79,18 +84,18 @@ CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         + ("往后延", "延几天", "推迟", "延长", "续一下", "续签", "期限到", "期到了"),
     ),
     (
-        "变更",
-        ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
-        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方", "换一[家个]", "换成"),
-    ),
-    (
         "转入",
         ("迁来", "迁进", "迁入", "转入", "转进", "转来", "转回", "调回", "调入", "调进", "接过来")
-        + ("转过来", "迁过来", "转到这", "迁到这"),
+        + ("转过来", "迁过来", "搬过来", "(?:转|迁)到(?:你们|我们)?这"),
     ),
     (
         "转出",
         ("迁走", "迁出", "转出", "转走", "调出", "调走", "带过去", "搬去外", "转过去", "迁过去"),
+    ),
+    (
+        "变更",
+        ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
+        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方", "换一[家个]", "换成"),
     ),
     (
         "新办",
@@ -116,6 +121,8 @@ AFTER = ("后", "以后", "之后")
 # Actions whose word in a query is the caller's state when they ask for the other: one resumes
 # what was stopped.
 PRESUPPOSES = {"停业": ("复业",)}
+# Said just before a variant's word, these make it what the caller does not want.
+NEGATIONS = ("不想", "不要", "不用", "不必", "不打算", "没想", "别")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,11 +204,18 @@ class Cue:
 
 
 def cue_of(query: str) -> Cue | None:
-    """The action the caller's words ask for (补办 for 弄丢了), or None."""
+    """The action the caller's words ask for (补办 for 弄丢了), or None; not one the caller
+    says they do not want (执照不想注销，先歇几个月)."""
     for action, pattern in CUES:
-        if match := pattern.search(query):
-            return Cue(action, match.group())
+        for match in pattern.finditer(query):
+            if not _negated(query, match.start()):
+                return Cue(action, match.group())
     return None
+
+
+def _negated(query: str, start: int) -> bool:
+    """Whether the words at `start` are said as not wanted (不想注销, 不用变更)."""
+    return query[max(0, start - 3) : start].endswith(NEGATIONS)
 
 
 def does(title: str, cue: Cue) -> bool:
@@ -293,7 +307,10 @@ def _names(query: str, word: str, cue: Cue | None) -> bool:
     …, and a stop before a resumption (报了歇业，现在想重新开门 asks for 复业)."""
     if cue is not None and cue.action in PRESUPPOSES.get(_ACTION_OF.get(word) or "", ()):
         return False
-    return any(not query.startswith(AFTER, m.end()) for m in re.finditer(re.escape(word), query))
+    return any(
+        not query.startswith(AFTER, m.end()) and not _negated(query, m.start())
+        for m in re.finditer(re.escape(word), query)
+    )
 
 
 def _lead(

@@ -69,6 +69,11 @@ def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
         ("医保要转过去", "转出"),
         ("爸妈户口想迁过来", "转入"),
         ("采伐证期限到了树还没砍完", "延续"),
+        ("公司要搬到别的区去，注册地要从这边迁走", "转出"),
+        ("之前报停的货梯现在又要用了", "复业"),
+        ("我哥有残疾证，人走了", "注销"),
+        ("生意不好想先歇几个月，执照不想注销", "停业"),
+        ("执照不想注销", None),
         ("食品经营许可证", None),
     ],
 )
@@ -243,6 +248,12 @@ def test_a_query_naming_the_variant_words_keeps_the_score_order_between_families
 def test_a_stop_the_caller_is_in_does_not_name_the_variant_they_ask_for(query):
     ranked = [("个体工商户歇业备案", 9.0), ("个体工商户恢复营业备案", 5.0)]
     assert arranged(query, ranked)[0] == "个体工商户恢复营业备案"
+
+
+def test_a_variant_word_the_caller_does_not_want_is_not_asked_for():
+    ranked = [(f"{LICENCE}注销", 9.0), (f"{LICENCE}新办", 7.0)]
+    assert arranged(f"{LICENCE}注销", ranked)[0] == f"{LICENCE}注销"
+    assert arranged(f"{LICENCE}不想注销了", ranked)[0] == f"{LICENCE}新办"
 
 
 def test_a_variant_word_said_as_a_state_with_after_is_not_asked_for():
