@@ -181,14 +181,15 @@ def test_a_longer_synonym_of_the_referred_thing_still_names_it():
         ("想做个亲子鉴定", "亲子鉴定等司法鉴定", "劳动能力初次鉴定"),
         ("出租车投诉电话", "出租车、网约车乘客投诉", "出租汽车经营许可（新办）"),
         ("车辆过户要什么材料", "机动车驾驶证换证、补证", "道路普通货物运输车辆转籍（转出）"),
-        ("保险想退保", "商业保险理赔", "失业保险金申领"),
         ("护士执业证注册", "护士执业注册、医师资格", "医师执业注册（首次注册）"),
         ("律师执业证", "律师执业和律师事务所", "医师执业注册（首次注册）"),
+        ("邻居家的狗咬人了", "被狗咬伤、被猫抓伤", "犬只登记"),
+        ("团员关系怎么转", "团员组织关系转接", "党组织关系转接（转入）"),
     ],
 )
 def test_the_demo_list_sends_what_only_shares_a_word_with_an_item_elsewhere(query, sent_to, item):
-    # Each shares a word with an item the hall does (取, 鉴定, 出租, 车辆, 保险, 执业), which
-    # once answered it.
+    # Each shares a word with an item the hall does (取, 鉴定, 出租, 车辆, 执业, 狗,
+    # 关系), which once answered it.
     call_command("load_demo_referrals", stdout=None)
     make_published(item, slug="item", materials=(), steps=(), faqs=())
     answer = queries.search(query, user=ANONYMOUS)
