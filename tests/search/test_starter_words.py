@@ -1,4 +1,4 @@
-"""The synonym groups shipped with migrations (search/0004 … 0008): words search can use."""
+"""The synonym groups shipped with migrations (search/0004 … 0009): words search can use."""
 
 import importlib
 
@@ -15,6 +15,7 @@ SETS = {
     "0006_situation_words": "SITUATION_WORDS",
     "0007_coverage_words": "COVERAGE_WORDS",
     "0008_spoken_words": "SPOKEN_WORDS",
+    "0009_business_words": "BUSINESS_WORDS",
 }
 
 
