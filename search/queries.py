@@ -131,11 +131,12 @@ def search(
         enough=limit,
         entries=standing.entries,
     )
-    ranked = ranking.prefer_bundles(ranked, query)
     cue = variants.cue_of(plan.folded)
     ranked = variants.arrange(
         ranked, plan.folded, cue, title=lambda s: s.entry.title, score=lambda s: s.score
     )
+    # After the families are arranged: a cue (开饭店 asks for a 新办) reorders them by score.
+    ranked = ranking.prefer_bundles(ranked, query)
     if cue:
         ranked = _cue_said(ranked, cue, plan)
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))

@@ -122,6 +122,8 @@ def test_a_caller_asking_what_an_occasion_takes_gets_the_bundle_first(client):
     assert slugs("开饭店")[0] == "shi-pin"  # the item named exactly so wins a plain query
     assert slugs("开饭店要办哪些手续")[0] == "kai-ban-can-yin-dian"
     assert slugs("开饭店一条龙")[0] == "kai-ban-can-yin-dian"
+    # 想开 asks for the 新办 of a licence family too: the bundle still comes first.
+    assert slugs("想开个饭店要办哪些手续")[0] == "kai-ban-can-yin-dian"
 
 
 def test_weaker_matches_come_apart_under_related(client):
