@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from search import analyzer
+from search.cue_words import CUE_WORDS, DAMAGED
 
 # Each action and the words catalogues use for it, longest first within the text they share.
 ACTION_WORDS: dict[str, tuple[str, ...]] = {
@@ -49,61 +50,7 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
     "转出": ("转出", "迁出", "迁移"),
 }
 LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
-# The caller's words for a certificate worn or broken: not an action of titles (see `asked_of`).
-DAMAGED = "损坏"
-# What callers say for each action (regular expressions), tried in this order: 暂时不开了 is
-# 停业 before it is 注销, 换了地址 is 变更 while 到期换证 is 延续, and a record moving (搬到外区，
-# 注册地要迁走) is 转出 before the move is 变更.
-CUE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "复业",
-        ("复业", "重新开", "重新营业", "恢复营业", "重新启用", "又想开", "重新卖", "又要开")
-        + ("又要用", "重新用", "恢复使用"),
-    ),
-    (
-        "停业",
-        ("暂停", "暂时(?:不|停|关)", "歇业", "停业", "歇一段", "停一段", "先停", "停几个月")
-        + ("报停", "停用", "暂不", "先歇", "歇几个月", "歇一阵", "停掉"),
-    ),
-    (
-        "补办",
-        ("丢了", "丢失", "弄丢", "丢掉", "遗失", "找不到", "找不着", "没找到", "掉了", "不见了")
-        + ("被偷", "补办", "补领", "补发", "补证", "补一"),
-    ),
-    (DAMAGED, ("损坏", "坏了", "破了", "破损", "烂了", "撕破", "磨破", "旧了", "看不清", "污损")),
-    (
-        "注销",
-        ("不干了", "不做了", "不开了", "不办了", "关门", "关店", "关了", "关闭", "倒闭", "转让")
-        + ("不经营", "停止经营", "注销", "撤销", "不营业了", "干不下去", "解散", "销户", "报废")
-        + ("停办", "不要了", "交回", "去世", "过世", "死了", "病故", "不用了", "退出", "不卖了")
-        + ("撤了", "撤掉", "关掉", "交掉", "人走了", "人没了", "不在了", "不卖[^，。！？]{1,3}了"),
-    ),
-    (
-        "延续",
-        ("到期", "过期", "快满", "期满", "续期", "续办", "延续", "延期", "换发", "换新?证")
-        + ("往后延", "延几天", "推迟", "延长", "续一下", "续签", "期限到", "期到了"),
-    ),
-    (
-        "转入",
-        ("迁来", "迁进", "迁入", "转入", "转进", "转来", "转回", "调回", "调入", "调进", "接过来")
-        + ("转过来", "迁过来", "搬过来", "(?:转|迁|落)到[^，。！？、]{0,4}(?:这|来)"),
-    ),
-    (
-        "转出",
-        ("迁走", "迁出", "转出", "转走", "调出", "调走", "带过去", "搬去外", "转过去", "迁过去")
-        + ("(?:转|迁)到[^，。！？、]{0,4}去",),
-    ),
-    (
-        "变更",
-        ("换了", "改了", "变了", "变更", "更改", "改名", "改成", "改地址", "换地址", "换法人")
-        + ("搬家", "搬了", "搬到", "迁址", "地址变", "要改", "换个?地方", "换一[家个]", "换成"),
-    ),
-    (
-        "新办",
-        ("第一次", "首次", "初次", "新办", "新开", "刚开", "想开", "准备开", "要开")
-        + ("开一?[个家间]", "新申请", "申请新", "办个新"),
-    ),
-)
+# What callers say for each action (`search.cue_words`), tried in that order.
 CUES = tuple((action, re.compile("|".join(words))) for action, words in CUE_WORDS)
 # A damaged certificate is exchanged (换发, 换领) where the catalogue has that, replaced (补办)
 # where it has not, and a damaged licence replaced; never renewed (延续 of the same class).

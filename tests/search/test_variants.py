@@ -1,10 +1,15 @@
 """Variant families (`search.variants`): items that differ only by an action or level word are
 one family; the caller's words pick the variant, or the family is shown together."""
 
+import csv
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
 from search import variants
+from search.analyzer import fold
 from search.queries import search
 from tests.factories import make_published
 from tests.search.conftest import ANONYMOUS, slugs
@@ -77,6 +82,20 @@ def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
         ("我哥有残疾证，人走了", "注销"),
         ("生意不好想先歇几个月，执照不想注销", "停业"),
         ("执照不想注销", None),
+        # Written blind with the helper's patterns (search.cue_words).
+        ("小卖部又开张了，烟草证怎么恢复", "复业"),
+        ("饭店想关几个月", "停业"),
+        ("驾驶员证落在出租车上了", "补办"),
+        ("户口本被水泡了", "损坏"),
+        ("老两口收摊了，营业执照怎么办", "注销"),
+        ("许可证有效期快没了", "延续"),
+        ("我从外地调过来工作，党员关系怎么办", "转入"),
+        ("我要回老家了，社保怎么办", "转出"),
+        ("法人换人了", "变更"),
+        ("头一回办食品经营许可证", "新办"),
+        # Words that hold a cue word and ask for no action on a licence.
+        ("店关掉了，执照怎么办", "注销"),
+        ("搬家公司电话多少", None),
         ("食品经营许可证", None),
     ],
 )
@@ -271,3 +290,26 @@ def test_the_member_asked_for_answers_as_its_family_best_would(db):
         bare(f"烟草专卖零售许可证{action}", f"tobacco-{slug}")
     answer = search("小卖部暂时不营业了，卖烟的证要报备吗", user=ANONYMOUS)
     assert [r.slug for r in answer.results][:1] == ["tobacco-pause"]
+
+
+# Cue words that are also a title's own words though not its variant's (病故军人遗属…, 新开业).
+TITLE_WORDS = {"病故", "转让", "销户", "新开", "延长", "首次", "初次"}
+
+
+def test_cue_words_match_inside_titles_only_at_their_action_words():
+    # A pattern matching a title would cue an action for every query naming that title.
+    path = Path(__file__).parent / "catalogue" / "district_catalogue.csv"
+    titles = [fold(row["事项名称"]) for row in csv.DictReader(path.open(encoding="utf-8"))]
+    action_words = [w for words in variants.ACTION_WORDS.values() for w in words]
+    stray = set()
+    for _, pattern in variants.CUES:
+        for title in titles:
+            for match in pattern.finditer(title):
+                within = any(
+                    a.start() <= match.start() and match.end() <= a.end()
+                    for word in action_words
+                    for a in re.finditer(word, title)
+                )
+                if not within:
+                    stray.add(match.group())
+    assert stray <= TITLE_WORDS, stray - TITLE_WORDS
