@@ -12,7 +12,6 @@ import itertools
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 
-from search import variants
 from search.analyzer import (
     INITIALS_PREFIX,
     PINYIN_PREFIX,
@@ -25,6 +24,7 @@ from search.analyzer import (
     runs,
     split_pinyin,
 )
+from search.cue_words import CUE_WORDS
 
 # What a caller says around the name of the item: removed from queries before matching, so
 # that "转党员关系要带啥" looks for 转党员关系. Longest first wins where two overlap.
@@ -62,11 +62,12 @@ GENERIC_WORDS = frozenset(
         *("家里有", "家中有", "家里", "家中", "我家"),
     ]
 )
-# The words a caller uses for what to do with an item (弄丢了, 到期了) are generic too.
+# The words a caller uses for what to do with an item (弄丢了, 到期了) are generic too, not the
+# phrases that name the thing along with it (开饭店: `cue_words.CUE_PHRASES`).
 GENERIC_RE = re.compile(
     "|".join(
         [
-            *(pattern.pattern for _, pattern in variants.CUES),
+            *("|".join(words) for _, words in CUE_WORDS),
             *sorted(GENERIC_WORDS, key=len, reverse=True),
         ]
     )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from search import analyzer
-from search.cue_words import CUE_WORDS, DAMAGED
+from search.cue_words import CUE_PHRASES, CUE_WORDS, DAMAGED
 
 # Each action and the words catalogues use for it, longest first within the text they share.
 ACTION_WORDS: dict[str, tuple[str, ...]] = {
@@ -51,7 +51,10 @@ ACTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 LEVEL_WORDS = ("省级权限下放", "市级权限下放", "省级", "市级", "县级", "区级", "乡镇级")
 # What callers say for each action (`search.cue_words`), tried in that order.
-CUES = tuple((action, re.compile("|".join(words))) for action, words in CUE_WORDS)
+CUES = tuple(
+    (action, re.compile("|".join(words + CUE_PHRASES.get(action, ()))))
+    for action, words in CUE_WORDS
+)
 # A damaged certificate is exchanged (换发, 换领) where the catalogue has that, replaced (补办)
 # where it has not, and a damaged licence replaced; never renewed (延续 of the same class).
 REPLACING_WORDS = ("换发", "换领", "换证", "补换", "损毁补领")

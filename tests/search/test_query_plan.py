@@ -90,3 +90,10 @@ def test_a_measure_word_beginning_a_word_of_its_own_stays():
     assert query_plan.analyze_query("我要办个体户").readings[0].content == "个体户"
     assert query_plan.analyze_query("开个人证明").readings[0].content == "开个人证明"
     assert query_plan.analyze_query("个税申报").readings[0].content == "个税申报"
+
+
+def test_a_cue_phrase_naming_the_thing_leaves_the_thing_said():
+    # 开饭店 cues a 新办, but 饭店 is what the caller needs, not a generic word like 证明.
+    reading = query_plan.analyze_query("开饭店要什么证明").readings[0]
+    assert reading.content == "开饭店证明"
+    assert reading.generic_mask == 0b11000  # 证明 only
