@@ -217,9 +217,9 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
         if word is None:
             word = _longest_at(text, position, FILLERS, longest_filler)
             kind = "filler"
-            if word and word[-2:] in COUNTED and _begins_word(text, position + len(word) - 1):
+            if word and word[-2:] in COUNTED and not _measure(text, position + len(word) - 1):
                 word = word[:-1]  # 办个体户: 办 is said around 个体户
-        if word is None and (text[position] in PARTICLES or _begins_word(text, position) is False):
+        if word is None and (text[position] in PARTICLES or _measure(text, position)):
             word = text[position]
         if word is None:
             pending.append(text[position])
@@ -234,11 +234,9 @@ def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple
         yield "text", "".join(pending)
 
 
-def _begins_word(text: str, position: int) -> bool | None:
-    """Whether the measure word at `position` begins a word (个体户); None if it is no 个."""
-    if text[position] != MEASURE:
-        return None
-    return text[position + 1 : position + 2] in MEASURE_WORDS and position + 1 < len(text)
+def _measure(text: str, position: int) -> bool:
+    """Whether `position` holds 个 said as a measure word, not beginning a word (个体户)."""
+    return text[position] == MEASURE and text[position + 1 : position + 2] not in MEASURE_WORDS
 
 
 def _split_at(
