@@ -27,12 +27,17 @@ def hall():
     make_user("window", WINDOW_STAFF)
 
 
+def clerk_types(page, query: str) -> None:
+    """A window clerk, logged in, types `query` into the home page's search box."""
+    log_in(page, "window")
+    page.goto("/")
+    page.locator("form[data-live-search] input[name=q]").first.fill(query)
+
+
 def test_a_clerk_searching_a_thing_the_hall_does_not_handle_sees_where_to_go(
     page, hall, screenshot
 ):
-    log_in(page, "window")
-    page.goto("/")
-    page.locator("form[data-live-search] input[name=q]").first.fill("公积金怎么取")
+    clerk_types(page, "公积金怎么取")
     box = page.locator(".live-results").first
     box.get_by_text("本中心没有「公积金怎么取」对应的事项。").wait_for()
     card = box.locator(".referral")
@@ -51,9 +56,7 @@ def test_a_clerk_searching_a_thing_the_hall_does_not_handle_sees_where_to_go(
 
 
 def test_a_clerk_sees_answers_first_and_weaker_matches_apart(page, hall, screenshot):
-    log_in(page, "window")
-    page.goto("/")
-    page.locator("form[data-live-search] input[name=q]").first.fill("失业金")
+    clerk_types(page, "失业金")
     first = page.locator(".live-results [role=option]").first
     first.wait_for()
     assert "失业保险金申领" in first.inner_text()
@@ -65,9 +68,7 @@ def test_a_clerk_hearing_of_a_lost_old_man_is_sent_to_the_police_not_to_an_allow
 ):
     make_published("高龄老人津贴", aliases=["老人补贴"], slug="gao-ling")
     rebuild_index()
-    log_in(page, "window")
-    page.goto("/")
-    page.locator("form[data-live-search] input[name=q]").first.fill("老人走丢了怎么报警")
+    clerk_types(page, "老人走丢了怎么报警")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     main = page.locator("main")
