@@ -77,6 +77,11 @@ GENERIC_RE = re.compile(
 # MAX_INSERTED of these characters between two parts of a word of the synonym table.
 INSERTED = frozenset("个了条只张本过一下点次份套间家块辆台头位着")
 MAX_INSERTED = 2
+# A word of the synonym table may also be said in two parts with a few words between them
+# (收割机卖给隔壁村了要过户): at most PART_GAP characters between, a first part of at most
+# MAX_FIRST_PART characters.
+PART_GAP = 12
+MAX_FIRST_PART = 4
 # 个 is a measure word said between a verb and what it is done to (办个证明, 开个小店, 批个证)
 # and is dropped, except where it begins a word of its own (个体, 个人, 个税, 个独).
 MEASURE = "个"
@@ -136,6 +141,8 @@ class Unit:
     weak: bool = False
     # A word of the synonym table: editors wrote it down as a way to name something.
     listed: bool = False
+    # Characters inside the span that are not part of it (a word said in two parts).
+    skipped: int = 0
 
     @property
     def label(self) -> str:
@@ -149,7 +156,7 @@ class Unit:
     @functools.cached_property
     def mask(self) -> int:
         """The characters of the query it covers, one bit each."""
-        return ((1 << self.size) - 1) << self.start
+        return (((1 << self.size) - 1) << self.start) & ~self.skipped
 
 
 @dataclasses.dataclass(frozen=True)
@@ -458,6 +465,7 @@ def analyze_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = No
         else:
             latin_words.append(run)
     content = "".join(contents)
+    chinese_units += _parted_synonyms(content, synonyms)
     if not latin_words:
         return QueryPlan(folded, (Reading(tuple(chinese_units), content),))
     plans = [
@@ -465,3 +473,44 @@ def analyze_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = No
         for units, letters, kind in _latin_readings(latin_words, synonyms, offset)
     ]
     return QueryPlan(folded, tuple(plans))
+
+
+def _parted_synonyms(content: str, synonyms: Mapping[str, tuple[str, ...]]) -> list[Unit]:
+    """Words of the synonym table said in two parts with other words between them: 收割机卖给
+    隔壁村了要过户 says 收割机过户, 狗证满一年了要年审 says 狗证年审. Each part has two characters
+    or more, the second follows the first within PART_GAP characters, and the two are not both
+    generic words (资格…认证 says nothing in particular)."""
+    by_part = _by_first_part(_words_of(synonyms))
+    units = []
+    found = set()
+    for start in range(len(content)):
+        for size in range(2, MAX_FIRST_PART + 1):
+            for word, cut in by_part.get(content[start : start + size], ()):
+                if word in found or word in content:
+                    continue
+                rest = word[cut:]
+                after = start + cut + 1
+                second = content.find(rest, after, after + PART_GAP + len(rest))
+                if second < 0:
+                    continue
+                found.add(word)
+                skipped = ((1 << (second - start - cut)) - 1) << (start + cut)
+                group = _word_alternatives([word, *synonyms[word]], SYNONYM_FACTOR)
+                span = second + len(rest) - start
+                units.append(Unit(tuple(group), start, span, listed=True, skipped=skipped))
+    return units
+
+
+@functools.lru_cache(maxsize=8)
+def _by_first_part(words: frozenset[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Words of four Chinese characters or more by each first part they may be said in (收割机
+    of 收割机过户, with where the second part begins), unless both parts are generic words."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for word in words:
+        if len(word) < 4 or not all(is_cjk(char) for char in word):
+            continue
+        for cut in range(2, min(len(word) - 1, MAX_FIRST_PART + 1)):
+            first, second = word[:cut], word[cut:]
+            if not (GENERIC_RE.fullmatch(first) and GENERIC_RE.fullmatch(second)):
+                found.setdefault(first, []).append((word, cut))
+    return {first: tuple(parts) for first, parts in found.items()}

@@ -81,6 +81,34 @@ def test_only_a_few_measure_words_or_particles_may_stand_inside_a_listed_word():
         assert not [u for u in plan.readings[0].units if u.listed], query
 
 
+def listed_of(query: str, synonyms: dict) -> list[tuple[str, int]]:
+    """The listed units of a query: each word, and the characters of the query it covers."""
+    units = query_plan.analyze_query(query, synonyms).readings[0].units
+    return [(u.label, u.mask) for u in units if u.listed]
+
+
+def test_a_listed_word_may_be_said_in_two_parts_with_words_between():
+    synonyms = query_plan.synonym_index([["农机转移", "收割机过户"], ["犬只年检", "狗证年审"]])
+    # The content is 收割机卖给别人过户: the parts cover characters 0-2 and 7-8, not between.
+    content = query_plan.analyze_query("收割机卖给别人了要过户").readings[0].content
+    assert content == "收割机卖给别人过户"
+    assert listed_of("收割机卖给别人了要过户", synonyms) == [("收割机过户", 0b110000111)]
+    assert listed_of("狗证满一年了要年审", synonyms) == [("狗证年审", 0b1100011)]  # 狗证满一年年审
+
+
+def test_a_word_in_two_parts_needs_them_in_order_and_close_together():
+    synonyms = query_plan.synonym_index([["农机转移", "收割机过户"]])
+    assert listed_of("过户的收割机", synonyms) == []
+    assert listed_of("收割机" + "放在村口好多年" * 2 + "过户", synonyms) == []  # 14 between
+    assert listed_of("收割机过户", synonyms) == [("收割机过户", 0b11111)]  # whole: one unit
+
+
+def test_a_word_of_two_generic_parts_said_apart_says_nothing():
+    # 资格 … 认证 is in any certificate's story, not only in the 资格认证 of pensions.
+    synonyms = query_plan.synonym_index([["资格认证", "生存认证"]])
+    assert listed_of("考了教师资格考试，面试也过了，去哪认证", synonyms) == []
+
+
 def test_the_measure_word_between_a_verb_and_its_thing_is_dropped():
     assert query_plan.analyze_query("想办个证明").readings[0].content == "证明"
     assert query_plan.analyze_query("开个证明").readings[0].content == "开证明"

@@ -57,6 +57,14 @@ def test_synonyms_from_the_table_are_found():
     assert slugs("老伴随迁") == ["pei-ou-sui-qian-luo-hu"]
 
 
+def test_a_word_of_the_synonym_table_said_in_two_parts_stands_for_its_group():
+    Synonym.objects.create(words="拖拉机和联合收割机转移 收割机过户")
+    make_published("拖拉机和联合收割机注册登记")
+    make_published("拖拉机和联合收割机转移登记")
+    transfer = "tuo-la-ji-he-lian-he-shou-ge-ji-zhuan-yi-deng-ji"
+    assert slugs("收割机卖给隔壁村的了，要过户")[0] == transfer
+
+
 def test_a_latin_word_of_the_synonym_table_stands_for_its_group():
     Synonym.objects.create(words="歌厅 KTV 娱乐场所")
     make_published("娱乐场所经营许可证新办", slug="ktv")
