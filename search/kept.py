@@ -25,7 +25,7 @@ class Standing:
     """The synonym index as the analyzer reads it, the referral list and the words of it the
     synonym table shadows, the index's size."""
 
-    synonyms: dict[str, tuple[str, ...]]
+    synonyms: query_plan.SynonymIndex
     referrals: tuple[Referral, ...]
     entries: int
     # The referral list's words inside longer words of the synonym table (`referrals.shadows`).

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 
+from search import resemblance
 from search.analyzer import (
     INITIALS_PREFIX,
     PINYIN_PREFIX,
@@ -82,6 +83,12 @@ MAX_INSERTED = 2
 # MAX_FIRST_PART characters.
 PART_GAP = 12
 MAX_FIRST_PART = 4
+# A group the sentence only resembles (`search.resemblance`) counts for less than a homophone
+# of a word: none of its words was said.
+HINT_FACTOR = 0.5
+# Only a sentence is read for the groups it resembles: a short query names what it asks for
+# (个体户开业), and a group sharing a piece of it would only crowd its results.
+HINTS_FROM = 8
 # 个 is a measure word said between a verb and what it is done to (办个证明, 开个小店, 批个证)
 # and is dropped, except where it begins a word of its own (个体, 个人, 个税, 个独).
 MEASURE = "个"
@@ -143,6 +150,9 @@ class Unit:
     listed: bool = False
     # Characters inside the span that are not part of it (a word said in two parts).
     skipped: int = 0
+    # A group of the synonym table the sentence resembles (`search.resemblance`): it ranks,
+    # and is never part of what was said.
+    hint: bool = False
 
     @property
     def label(self) -> str:
@@ -174,10 +184,14 @@ class Reading:
     def generic_mask(self) -> int:
         """The characters of the content that are words any procedure may hold (申请, 补办,
         证明 …): a result holding only those does not answer the query (see `search.answers`)."""
-        mask = 0
-        for match in GENERIC_RE.finditer(self.content):
-            mask |= ((1 << len(match.group())) - 1) << match.start()
-        return mask
+        return _generic_mask(self.content)
+
+
+def _generic_mask(content: str) -> int:
+    mask = 0
+    for match in GENERIC_RE.finditer(content):
+        mask |= ((1 << len(match.group())) - 1) << match.start()
+    return mask
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,15 +213,32 @@ class QueryPlan:
         return not any(reading.units for reading in self.readings)
 
 
-def synonym_index(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
+class SynonymIndex(dict[str, tuple[str, ...]]):
+    """Each word of each group (folded) to the other words of its groups; the groups
+    themselves, for the sentences that resemble one (`search.resemblance`), in `groups`."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    @functools.cached_property
+    def pieces(self) -> resemblance.Groups:
+        """The groups by the pieces of their words, made at the first sentence read."""
+        return resemblance.Groups(self.groups)
+
+
+def synonym_index(groups: Iterable[Iterable[str]]) -> SynonymIndex:
     """Each word of each group (folded) to the other words of its groups."""
     index: dict[str, list[str]] = {}
+    kept = []
     for group in groups:
         words = list(dict.fromkeys(w for w in (fold(word).strip() for word in group) if w))
+        if len(words) > 1:
+            kept.append(tuple(words))
         for word in words:
             others = index.setdefault(word, [])
             others.extend(w for w in words if w != word and w not in others)
-    return {word: tuple(others) for word, others in index.items() if others}
+    synonyms = SynonymIndex((word, tuple(others)) for word, others in index.items() if others)
+    synonyms.groups = tuple(kept)
+    return synonyms
 
 
 def _spans(text: str, synonyms: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, str]]:
@@ -466,6 +497,7 @@ def analyze_query(text: str, synonyms: Mapping[str, tuple[str, ...]] | None = No
             latin_words.append(run)
     content = "".join(contents)
     chinese_units += _parted_synonyms(content, synonyms)
+    chinese_units += _hinted_groups(content, synonyms, chinese_units)
     if not latin_words:
         return QueryPlan(folded, (Reading(tuple(chinese_units), content),))
     plans = [
@@ -499,6 +531,25 @@ def _parted_synonyms(content: str, synonyms: Mapping[str, tuple[str, ...]]) -> l
                 span = second + len(rest) - start
                 units.append(Unit(tuple(group), start, span, listed=True, skipped=skipped))
     return units
+
+
+def _hinted_groups(
+    content: str, synonyms: Mapping[str, tuple[str, ...]], units: Sequence[Unit]
+) -> list[Unit]:
+    """The groups of the synonym table the sentence resembles without saying any of their
+    words (`search.resemblance`), each a unit covering the characters it shares."""
+    if not isinstance(synonyms, SynonymIndex) or len(content) < HINTS_FROM:
+        return []
+    said = {unit.label for unit in units if unit.listed}
+    hints = synonyms.pieces.resembled(content, generic=_generic_mask(content), said=said)
+    hinted = []
+    for hint in hints:
+        start = (hint.mask & -hint.mask).bit_length() - 1
+        size = hint.mask.bit_length() - start
+        skipped = (((1 << size) - 1) << start) & ~hint.mask
+        alternatives = tuple(Alternative("text", word, HINT_FACTOR) for word in hint.words)
+        hinted.append(Unit(alternatives, start, size, skipped=skipped, hint=True))
+    return hinted
 
 
 @functools.lru_cache(maxsize=8)

@@ -58,6 +58,8 @@ class Scored:
     said: float = 0.0
     # What was found as said holds more than generic words (申请, 补办 …).
     specific: bool = True
+    # The part of the score from groups the sentence resembles (`search.resemblance`).
+    hinted: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +111,10 @@ def rank(
         found = backend.top(rare or content, head=False, internal=internal, limit=FETCHED)
         more = set(found) - seen
         scored += _scored(_entries(more, internal=internal, today=today), plan, weights)
+    if any(s.named for s in scored):
+        # The query names an item (失能老人津贴发放备案): what it resembles ranks nothing.
+        scored = [dataclasses.replace(s, score=s.score - s.hinted, hinted=0.0) for s in scored]
+        scored = [s for s in scored if s.score > 0]
     scored.sort(key=lambda s: (-s.score, len(s.entry.title), s.entry.version_id))
     return scored
 
@@ -137,12 +143,12 @@ def _scored(rows: list[dict], plan: query_plan.QueryPlan, weights: list) -> list
     scored = []
     for row in rows:
         document = Document(row)
-        score, named, said, specific = max(
+        score, named, said, specific, hinted = max(
             score_document(reading, reading_weights, document)
             for reading, reading_weights in zip(plan.readings, weights, strict=True)
         )
         if score > 0:
-            scored.append(Scored(score, document, named, said, specific))
+            scored.append(Scored(score, document, named, said, specific, hinted))
     return scored
 
 
@@ -241,13 +247,14 @@ def _clauses(
     Every group costs time for every entry it matches, so a query part is looked up as written
     where the index knows it, by its sound only where it does not (保帐), and as an
     abbreviation (低保 in 最低生活保障) only where no title or alias holds it as written. Lone
-    characters are looked up only if the query has nothing else.
+    characters are looked up only if the query has nothing else. A group the sentence only
+    resembles finds nothing: it ranks what the query's own words found.
     """
     for weak in (False, True):
         clauses = set()
         for reading in plan.readings:
             for unit in reading.units:
-                if unit.weak == weak:
+                if unit.weak == weak and not unit.hint:
                     clauses.update(_unit_clauses(unit, frequencies, head=head))
         if clauses:
             return _within_budget(sorted(clauses), frequencies, head=head)
@@ -314,7 +321,7 @@ def _unit_weights(reading: query_plan.Reading, frequencies: Frequencies) -> list
             continue
         total = frequencies.total
         idf = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-        size = WEAK_WEIGHT if unit.weak else max(1, unit.size - 1)
+        size = WEAK_WEIGHT if unit.weak else 1 if unit.hint else max(1, unit.size - 1)
         generic = GENERIC_WEIGHT if unit.alternatives[0].value in query_plan.GENERIC_WORDS else 1.0
         weights.append(idf * size * generic * _lean(unit, len(reading.content)))
     return weights

@@ -105,23 +105,30 @@ class Document:
 
 def score_document(
     reading: query_plan.Reading, weights: Sequence[float], doc: Document
-) -> tuple[float, bool, float, bool]:
+) -> tuple[float, bool, float, bool, float]:
     """Sum of weight × best field over the query's units, scaled by how much of it is covered.
 
     Returns the score, whether every part of the query is in the title or an alias (`named`),
     how much of it is found as said: the share of the query's characters found as written
     or as a synonym, not only by sound or as an abbreviation (see `search.answers`), and
     whether what was found as said holds more than generic words (`specific`: 报名 alone does
-    not answer 高考报名; a query of generic words only is specific wherever it is found).
+    not answer 高考报名; a query of generic words only is specific wherever it is found), and
+    how much of the score the groups the sentence resembles gave it (`Unit.hint`).
 
     Coverage counts the query's characters, not its bigrams: a bigram across two words (the 织转
     of 党组织转出) is rarely written anywhere, and its absence says nothing.
     """
-    total = 0.0
+    total = hinted = 0.0
     covered = coverable = said = spoken = listed = 0
     named = True
     generic = reading.generic_mask
     for unit, weight in zip(reading.units, weights, strict=True):
+        if unit.hint:
+            # A group the sentence resembles ranks what it names, and is no part of what was
+            # said, covered or named.
+            if weight:
+                hinted += weight * max(a.factor * doc.best(a) for a in unit.alternatives)
+            continue
         if not unit.weak:
             spoken |= unit.mask  # A part no entry holds was said all the same.
         if not weight:
@@ -146,15 +153,15 @@ def score_document(
                 if unit.listed:
                     listed |= unit.mask
             named = named and best > BOOSTS["materials"]
-    if not total:
-        return 0.0, False, 0.0, False
+    if not total and not hinted:
+        return 0.0, False, 0.0, False, 0.0
     coverage = covered.bit_count() / coverable.bit_count() if coverable else 1.0
     said_bits = said.bit_count() + LISTED_EXTRA * (listed & ~generic).bit_count()
     said_share = min(1.0, said_bits / spoken.bit_count()) if spoken else 0.0
     named = named and bool(coverable)
     specific = bool(said & ~generic) or not spoken & ~generic
-    score = total * (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
-    return score, named, said_share, specific
+    scale = (0.2 + 0.8 * coverage * coverage) * (1 + _name_bonus(reading, doc))
+    return (total + hinted) * scale, named, said_share, specific, hinted * scale
 
 
 def _name_bonus(reading: query_plan.Reading, doc: Document) -> float:

@@ -21,7 +21,7 @@ def needles_of(plan: query_plan.QueryPlan) -> dict[str, float]:
     needles: dict[str, float] = {}
     for reading in plan.readings:
         for unit in reading.units:
-            if unit.weak:
+            if unit.weak or unit.hint:
                 continue
             for alternative in unit.alternatives:
                 if alternative.kind in ("text", "word"):
