@@ -4,9 +4,10 @@ A result answers the query when every part of what was said is in its title or a
 (`named`), or when at least `SAID_SHARE` of the query's characters (less for a long sentence)
 are found in it as written or as a synonym (not only by sound or as an abbreviation), more
 than generic words among them (报名 alone does not answer 高考报名), and it scores at least
-`BEST_SHARE` of the best result. Everything else ranked is shown apart as 可能相关. A query
-with no answer is one the hall may not handle: search then looks in the referral list
-(`search.referrals`).
+`BEST_SHARE` of the best result. A result the sentence also resembles through a group of the
+synonym table (`search.resemblance`) needs a smaller share said. Everything else ranked is
+shown apart as 可能相关. A query with no answer is one the hall may not handle: search then
+looks in the referral list (`search.referrals`).
 """
 
 from collections.abc import Callable, Sequence
@@ -21,6 +22,9 @@ SAID_SHARE = 0.4
 LONG_SAID_SHARE = 0.25
 SHORT, LONG = 8, 14
 STORY, STORY_SAID_SHARE = 24, 0.1
+# A result the sentence also resembles through a group of the synonym table (`Scored.hinted`:
+# 我嫁过来好几年了户口还在娘家 and 嫁过来落户 of 夫妻投靠) needs only this much of that share said.
+HINTED_SAID = 0.7
 # Below this share of the best score, a result that holds the words is a passing mention.
 BEST_SHARE = 0.4
 
@@ -40,11 +44,8 @@ def answers(scored: Scored, best_score: float, length: int = 0) -> bool:
     """Whether `scored` answers a query of `length` characters (fillers left out)."""
     if scored.named:
         return True
-    return (
-        scored.specific
-        and scored.said >= said_share(length)
-        and scored.score >= BEST_SHARE * best_score
-    )
+    share = said_share(length) * (HINTED_SAID if scored.hinted else 1.0)
+    return scored.specific and scored.said >= share and scored.score >= BEST_SHARE * best_score
 
 
 def split(ranked: Sequence[Scored], length: int = 0) -> tuple[list[Scored], list[Scored]]:

@@ -10,8 +10,8 @@ from tests.factories import make_published
 from tests.search.conftest import related_slugs, slugs
 
 
-def scored(score: float, *, named: bool = False, said: float = 0.0) -> Scored:
-    return Scored(score, entry=None, named=named, said=said)  # type: ignore[arg-type]
+def scored(score: float, *, named: bool = False, said: float = 0.0, hinted: float = 0.0) -> Scored:
+    return Scored(score, entry=None, named=named, said=said, hinted=hinted)  # type: ignore[arg-type]
 
 
 def test_a_result_named_by_the_query_answers_it_however_low_it_scores():
@@ -24,6 +24,16 @@ def test_a_result_holding_enough_of_what_was_said_and_scoring_near_the_best_answ
 
 def test_a_result_holding_too_little_of_what_was_said_is_only_related():
     assert not answers.answers(scored(10.0, said=0.25), best_score=10.0)
+
+
+def test_a_result_the_sentence_also_resembles_needs_less_of_it_said():
+    length = 20  # a sentence: the share asked is below SAID_SHARE
+    share = answers.said_share(length)
+    less = share * answers.HINTED_SAID
+    assert not answers.answers(scored(10.0, said=less), best_score=10.0, length=length)
+    assert answers.answers(scored(10.0, said=less, hinted=1.0), best_score=10.0, length=length)
+    below = less * 0.9
+    assert not answers.answers(scored(10.0, said=below, hinted=1.0), best_score=10.0, length=length)
 
 
 def test_siblings_following_an_answering_member_of_their_family_answer_too():

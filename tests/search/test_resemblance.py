@@ -4,7 +4,7 @@ they never do (count as said, answer a question the hall does not handle)."""
 import pytest
 from django.utils import timezone
 
-from search import kept, query_plan, ranking, resemblance
+from search import answers, kept, query_plan, ranking, resemblance
 from search.models import Synonym
 from tests.factories import make_published
 from tests.search.conftest import related_slugs, slugs
@@ -109,3 +109,16 @@ def test_a_sentence_naming_an_item_is_ranked_by_its_own_words_alone():
     told = ranked("家里老人瘫在床上失能了津贴发放的事")
     assert not any(s.named for s in told)
     assert any(s.hinted for s in told)
+
+
+@pytest.mark.django_db
+def test_a_result_the_sentence_resembles_answers_with_less_of_it_said(monkeypatch):
+    # 流浪 … 过来 shares pieces with the starter group of 流浪乞讨人员救助 (流浪过来 is not in it).
+    # Titles only, as a catalogue brings them in: 流浪 is all of the sentence they hold.
+    for title in ("流浪乞讨人员救助", "异地就医备案（新办）"):
+        make_published(title, materials=(), steps=(), faqs=(), summary="")
+    query = "桥洞底下有个老大爷好几天没吃饭了，像是外地流浪过来的，谁来管"
+    rescue = "liu-lang-qi-tao-ren-yuan-jiu-zhu"
+    assert slugs(query)[0] == rescue
+    monkeypatch.setattr(answers, "HINTED_SAID", 1.0)
+    assert rescue not in slugs(query)
