@@ -4,7 +4,7 @@ they never do (count as said, answer a question the hall does not handle)."""
 import pytest
 from django.utils import timezone
 
-from search import answers, kept, query_plan, ranking, resemblance
+from search import answers, kept, query_plan, ranking, resemblance, snippets
 from search.models import Synonym
 from tests.factories import make_published
 from tests.search.conftest import related_slugs, slugs
@@ -122,3 +122,12 @@ def test_a_result_the_sentence_resembles_answers_with_less_of_it_said(monkeypatc
     assert slugs(query)[0] == rescue
     monkeypatch.setattr(answers, "HINTED_SAID", 1.0)
     assert rescue not in slugs(query)
+
+
+def test_a_hints_words_are_not_marked_as_what_was_said():
+    sentence = "我嫁过来好几年了，户口一直在娘家，老公让我问问"
+    plan = query_plan.analyze_query(sentence, query_plan.synonym_index([MARRIED]))
+    assert [unit for unit in plan.readings[0].units if unit.hint]
+    needles = snippets.needles_of(plan)
+    assert "户口" in needles
+    assert not set(MARRIED) & set(needles)
