@@ -1,4 +1,4 @@
-"""The synonym groups shipped with migrations (search/0004 … 0009): words search can use."""
+"""The synonym groups shipped with migrations (search/0004 … 0010): words search can use."""
 
 import importlib
 
@@ -16,6 +16,7 @@ SETS = {
     "0007_coverage_words": "COVERAGE_WORDS",
     "0008_spoken_words": "SPOKEN_WORDS",
     "0009_business_words": "BUSINESS_WORDS",
+    "0010_piece_words": "PIECE_WORDS",
 }
 
 
