@@ -111,7 +111,7 @@ def rank(
         found = backend.top(rare or content, head=False, internal=internal, limit=FETCHED)
         more = set(found) - seen
         scored += _scored(_entries(more, internal=internal, today=today), plan, weights)
-    if any(s.named for s in scored):
+    if any(s.hinted for s in scored) and any(s.named for s in scored):
         # The query names an item (失能老人津贴发放备案): what it resembles ranks nothing.
         scored = [dataclasses.replace(s, score=s.score - s.hinted, hinted=0.0) for s in scored]
         scored = [s for s in scored if s.score > 0]
