@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 
-from search import resemblance
+from search import misspelling, resemblance
 from search.analyzer import (
     INITIALS_PREFIX,
     PINYIN_PREFIX,
@@ -331,7 +331,9 @@ def _longest_at(text: str, position: int, words: Container[str], longest: int) -
     return None
 
 
-def _char_units(segment: str, start: int, *, lone: bool) -> list[Unit]:
+def _char_units(segment: str, start: int, *, lone: bool, slips: bool = False) -> list[Unit]:
+    """Lone characters and bigrams of `segment`; with `slips`, a bigram that is no word is
+    also read as the words it may be a typing slip of (公伤 as 工伤, `search.misspelling`)."""
     units = []
     for index, char in enumerate(segment):
         units.append(Unit((Alternative("text", char),), start + index, 1, weak=not lone))
@@ -345,6 +347,11 @@ def _char_units(segment: str, start: int, *, lone: bool) -> list[Unit]:
                 alternatives.append(
                     Alternative("pinyin", pinyin_pair(first, second), HOMOPHONE_FACTOR)
                 )
+            if slips:
+                alternatives += [
+                    Alternative("text", word, SYNONYM_FACTOR)
+                    for word in misspelling.meant(segment, index)
+                ]
             units.append(Unit(tuple(alternatives), start + index, 2))
     return units
 
@@ -380,7 +387,7 @@ def _chinese_units(
             # A character standing alone between fillers is the whole of what was said.
             neighbours = spans[max(0, index - 1) : index] + spans[index + 1 : index + 2]
             lone = len(piece) == 1 and all(k == "filler" for k, _ in neighbours)
-            units.extend(_char_units(piece, position, lone=lone))
+            units.extend(_char_units(piece, position, lone=lone, slips=True))
             units.extend(_sounded_synonyms(piece, synonyms, position))
         if kind != "filler":
             position += len(piece)
@@ -417,7 +424,8 @@ def _pinyin_units(
 def _sounded_synonyms(
     piece: str, synonyms: Mapping[str, tuple[str, ...]], offset: int
 ) -> list[Unit]:
-    """Words of the synonym table typed with a homophone (准生正 for 准生证)."""
+    """Words of the synonym table typed with a homophone (准生正 for 准生证): as said where the
+    characters typed are no word but a slip of this one (`search.misspelling`)."""
     units = []
     sounds = [set(readings(char)) for char in piece]
     by_first = _spelled_by_first_syllable(_words_of(synonyms))
@@ -430,6 +438,8 @@ def _sounded_synonyms(
                 if all(s in sounds[start + i] for i, s in enumerate(syllable_list)):
                     group = [w for word in words for w in (word, *synonyms[word])]
                     factor = HOMOPHONE_FACTOR * SYNONYM_FACTOR
+                    if misspelling.misspelt(piece[start : start + size], syllable_list):
+                        factor = SYNONYM_FACTOR  # 居注证: a typing slip of the word, as said
                     alternatives = _word_alternatives(group, factor)
                     units.append(Unit(tuple(alternatives), offset + start, size))
     return units
