@@ -81,3 +81,27 @@ def test_a_clerk_hearing_of_a_lost_old_man_is_sent_to_the_police_not_to_an_allow
     assert "可能相关" in main.inner_text()
     assert "高龄老人津贴" in main.inner_text()
     screenshot("referral-police", full_page=True)
+
+
+def test_a_clerk_typing_a_slip_of_the_keyboard_still_gets_the_answer(page, hall, screenshot):
+    """公伤 for 工伤, typed on a pinyin keyboard in the middle of the caller's story: the item
+    answers, it is not left among 可能相关 or taken for a question the hall does not handle."""
+    make_published("工伤认定申请", slug="gong-shang-ren-ding")
+    make_published("个体工商户设立登记", slug="ge-ti-gong-shang-hu")
+    rebuild_index()
+    story = "手被机器压断了一根指头，老板说不算公伤，我去哪申请认定"
+    clerk_types(page, story)
+    first = page.locator(".live-results [role=option]").first
+    first.wait_for()
+    assert "工伤认定申请" in first.inner_text()
+    box = page.locator(".live-results").first
+    assert "本中心没有" not in box.inner_text()
+    screenshot("slip-live-search")
+
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    main = page.locator("main")
+    answers = main.locator("ol.search-results").first
+    assert "工伤认定申请" in answers.inner_text()
+    assert "个体工商户设立登记" not in answers.inner_text()
+    screenshot("slip-results-page", full_page=True)
