@@ -416,3 +416,15 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
         "想(?:干|做|搞)(?:个|点)小?(?:生意|买卖|餐饮|个体)|摆摊|摆个摊",
     ),
 }
+
+
+# What a caller says telling of what someone else does wrong (`ranking.prefer_complaints`):
+# they want the hall's 投诉 or 举报 item, not the licence of the business they complain about.
+COMPLAINT_WORDS: tuple[str, ...] = (
+    *("投诉", "举报", "谁来管", "谁管", "没人管", "管管", "管一管", "扰民", "太吵", "吵得"),
+    *("吵死", "噪音", "乱停", "乱扔", "乱倒", "乱搭", "乱建", "乱摆", "占道", "堵路", "脏乱"),
+    *("脏兮兮", "臭气", "异味", "冒黑烟", "偷偷", "黑心", "坑人", "被坑", "骗钱", "被骗"),
+    *("欺负", "强迫", "硬拉", "硬把", "不让走", "不退钱", "不给退", "拖欠", "欠薪", "不发工资"),
+    *("克扣", "卖假", "假货", "缺斤短两", "宰客", "隐患", "怕出事", "不安全", "违规", "违法"),
+    "非法",
+)

@@ -137,6 +137,7 @@ def search(
     )
     # After the families are arranged: a cue (开饭店 asks for a 新办) reorders them by score.
     ranked = ranking.prefer_bundles(ranked, query)
+    ranked = ranking.prefer_complaints(ranked, plan.folded)
     if cue:
         ranked = _cue_said(ranked, cue, plan)
     answering, related = answers.split(ranked[:limit], len(plan.readings[0].content))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from search import analyzer, backends, query_plan
+from search import analyzer, backends, cue_words, query_plan
 from search.models import SearchEntry
 from search.scoring import Document, score_document
 
@@ -137,6 +137,29 @@ def prefer_bundles(ranked: list[Scored], query: str) -> list[Scored]:
     )
     first = [s for s in ranked if s.entry.version_id in bundles]
     return first + [s for s in ranked if s.entry.version_id not in bundles]
+
+
+# A caller telling of what someone else does wrong (偷偷卖烟给小学生, 谁来管管) wants the hall's
+# 投诉 or 举报 item of it, ahead of the licences the same words name, as long as it answers.
+COMPLAINT = re.compile("|".join(cue_words.COMPLAINT_WORDS))
+COMPLAINT_TITLE = re.compile("投诉|举报")
+# The share of the best score a result needs to answer at all (`answers.BEST_SHARE`).
+COMPLAINT_SHARE = 0.4
+
+
+def prefer_complaints(ranked: list[Scored], folded: str) -> list[Scored]:
+    """Complaint items scoring at least COMPLAINT_SHARE of the best first, when the caller
+    (the folded query) complains; their order, and everyone else's, kept."""
+    if not ranked or not COMPLAINT.search(folded):
+        return ranked
+    best = max(s.score for s in ranked)
+    first = [
+        s
+        for s in ranked
+        if COMPLAINT_TITLE.search(s.entry.title) and s.score >= COMPLAINT_SHARE * best
+    ]
+    kept = {id(s) for s in first}
+    return first + [s for s in ranked if id(s) not in kept]
 
 
 def _scored(rows: list[dict], plan: query_plan.QueryPlan, weights: list) -> list[Scored]:

@@ -151,3 +151,15 @@ def test_a_word_of_what_is_done_counts_less_than_the_thing_it_is_done_for():
         plan, internal=False, today=timezone.localdate(), entries=standing.entries
     )
     assert [s.entry.title for s in ranked] == ["残疾人证新办", "户籍证明出具"]
+
+
+def test_a_caller_complaining_of_a_shop_is_offered_the_complaint_item_first():
+    Synonym.objects.create(words="烟草专卖零售许可证 卖烟 烟草证")
+    make_published("烟草专卖零售许可证新办", slug="yan-cao")
+    make_published("学校周边商户整改投诉", slug="xue-xiao-zhou-bian")
+    complaint = "学校门口的小卖部偷偷卖烟给小学生"
+    assert ranking.COMPLAINT.search(complaint)
+    assert slugs(complaint)[0] == "xue-xiao-zhou-bian"
+    assert "yan-cao" in slugs(complaint) + related_slugs(complaint)
+    # The shopkeeper asking for the licence is no complaint: the licence comes first.
+    assert slugs("小卖部想卖烟要办什么证")[0] == "yan-cao"
