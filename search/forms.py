@@ -35,3 +35,20 @@ class ReferralForm(forms.ModelForm):
                 f"关键词至少两个字：“{'、'.join(too_short)}”太短，会把无关的搜索也转走。"
             )
         return list(dict.fromkeys(words))
+
+
+class TeachForm(forms.Form):
+    """教搜索: which item the caller meant, and the words of theirs that should find it."""
+
+    procedure = forms.SlugField(
+        label="居民要办的事项", error_messages={"required": "请选择居民要办的事项。"}
+    )
+    words = forms.CharField(
+        label="居民的说法",
+        max_length=200,
+        error_messages={"required": "请填写居民的说法。"},
+        help_text="只留下居民会反复说的词，去掉情节；几个说法用空格分开，如：打井 抽地下水。",
+    )
+
+    def clean_words(self) -> list[str]:
+        return [w for w in re.split(r"[\s,，、;；/|=]+", self.cleaned_data["words"]) if w]

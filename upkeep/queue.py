@@ -226,7 +226,7 @@ def _searches(today: datetime.date) -> list[Entry]:
             kind="search",
             why=f"搜索「{miss.query}」{miss.count} 次{miss.get_kind_display()}",
             title=miss.query,
-            address=reverse("admin:search_searchmiss_change", args=[miss.pk]),
+            address=reverse("search:miss", args=[miss.pk]),
             count=miss.count,
         )
         for miss in misses

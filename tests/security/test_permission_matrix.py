@@ -89,6 +89,8 @@ MATRIX = {
     "hall:home": Row(GET, *PUBLIC),
     "search:results": Row(GET, *PUBLIC),
     "search:api": Row(GET, *PUBLIC),
+    # 教搜索: who may add synonyms (editors and publishers).
+    "search:miss": Row(GET, *EDITING_PAGES),
     "procedures:category": Row(GET, *PUBLIC),
     "procedures:material_kinds": Row(GET, *PUBLIC),
     "procedures:material_kind": Row(GET, *PUBLIC),
@@ -422,6 +424,8 @@ def parameter(endpoint: Endpoint, name: str, library: Library):
         return library.admin_objects["upkeep.report"].pk
     if endpoint.key == "procedures:new_draft":
         return procedure.pk
+    if endpoint.key == "search:miss":
+        return library.admin_objects["search.searchmiss"].pk
     if endpoint.key in ("procedures:material_kind", "procedures:batch_new"):
         return library.admin_objects["procedures.materialkind"].pk
     if endpoint.key.startswith("procedures:batch"):
