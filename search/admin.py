@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from search.forms import ReferralForm
 from search.models import Referral, SearchMiss, Synonym
@@ -33,7 +35,7 @@ class SearchMissAdmin(admin.ModelAdmin):
     """Queries search could not answer, most frequent first: each is a missing alias, synonym
     or referral (结果: 未找到, 仅弱匹配, 转介)."""
 
-    list_display = ["query", "kind", "count", "last_seen", "first_seen"]
+    list_display = ["query", "kind", "count", "last_seen", "first_seen", "teach_link"]
     list_filter = ["kind"]
     search_fields = ["query"]
     ordering = ["-count", "-last_seen"]
@@ -44,3 +46,7 @@ class SearchMissAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: SearchMiss | None = None) -> bool:
         return False
+
+    @admin.display(description="处理")
+    def teach_link(self, miss: SearchMiss) -> str:
+        return format_html('<a href="{}">教搜索</a>', reverse("search:miss", args=[miss.pk]))

@@ -152,3 +152,8 @@ def test_the_queue_leads_to_the_page(client, hall):
 
 def _procedure(slug: str) -> Procedure:
     return Procedure.objects.public().get(slug=slug)
+
+
+def test_the_admin_list_of_misses_leads_to_the_page(editor, hall):
+    html = editor.get(reverse("admin:search_searchmiss_changelist")).content.decode()
+    assert f'href="{page(hall)}"' in html
