@@ -11,6 +11,7 @@ inside the jieba package; it is read at the first query of a process.
 import dataclasses
 import functools
 import importlib.util
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,21 +28,29 @@ MOST = 3
 # The lengths of the runs checked for being words.
 LENGTHS = (2, 3)
 
+logger = logging.getLogger(__name__)
+
 
 @dataclasses.dataclass(frozen=True)
 class _Dictionary:
     words: frozenset[str]
     by_sound: dict[str, tuple[str, ...]]
+    # False when the dictionary could not be read: then nothing is taken for a slip.
+    read: bool = True
 
 
 @functools.cache
 def _dictionary() -> _Dictionary:
-    words = set()
-    common: list[tuple[int, str]] = []
     # Found without importing jieba, which would load its models for nothing.
     spec = importlib.util.find_spec("jieba")
-    assert spec and spec.origin, "jieba is a dependency of search"
-    path = Path(spec.origin).with_name("dict.txt")
+    path = Path(spec.origin).with_name("dict.txt") if spec and spec.origin else None
+    if path is None or not path.is_file():
+        logger.warning(
+            "jieba's dictionary is missing: typing slips are not read (pip install jieba)"
+        )
+        return _Dictionary(frozenset(), {}, read=False)
+    words = set()
+    common: list[tuple[int, str]] = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             word, count, _ = line.split(" ", 2)
@@ -75,6 +84,7 @@ def meant(text: str, start: int) -> tuple[str, ...]:
 def misspelt(typed: str, sounds: Sequence[str]) -> bool:
     """Whether `typed`, read by its characters' usual readings as `sounds`, is no word but a
     misspelling of one that sounds so (居注证 of 居住证)."""
-    if _heard(typed) != " ".join(sounds):
+    dictionary = _dictionary()
+    if not dictionary.read or _heard(typed) != " ".join(sounds):
         return False
-    return len(typed) not in LENGTHS or typed not in _dictionary().words
+    return len(typed) not in LENGTHS or typed not in dictionary.words

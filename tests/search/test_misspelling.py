@@ -66,3 +66,15 @@ def test_a_word_sounding_like_an_item_is_not_taken_for_it():
     make_published("个体工商户设立登记")
     assert slugs("工伤怎么认定") == []
     assert related_slugs("工伤怎么认定") == []
+
+
+def test_without_the_dictionary_nothing_is_taken_for_a_slip(monkeypatch):
+    monkeypatch.setattr(misspelling.importlib.util, "find_spec", lambda name: None)
+    misspelling._dictionary.cache_clear()
+    try:
+        assert misspelling.meant("不算公伤", 2) == ()
+        assert not misspelling.misspelt("居注证", ("ju", "zhu", "zheng"))
+    finally:
+        monkeypatch.undo()
+        misspelling._dictionary.cache_clear()
+    assert "工伤" in misspelling.meant("不算公伤", 2)
