@@ -32,6 +32,9 @@ def test_a_run_sounding_like_a_word_is_a_slip_of_it_only_if_it_is_no_word_itself
     assert not misspelling.misspelt("居住证", ("ju", "zhu", "zheng"))
     # Heard only through a character's rarer reading, it is not what was typed for it.
     assert not misspelling.misspelt("居注证", ("ju", "dou", "zheng"))
+    # Two characters sounding like a word of two are too often a chance.
+    assert misspelling.SLIP_FROM == 3
+    assert not misspelling.misspelt("低报", ("di", "bao"))
 
 
 def test_the_bigram_of_a_slip_holds_the_word_meant_as_said():
