@@ -4,9 +4,9 @@ imported on day one), with variant families, and 472 queries as callers and cler
 
 Kinds: `title`, `partial` (what clerks type), `spoken` (callers' own words), `variant` (a
 licence named loosely with what to do: 弄丢了, 到期了) and `absent` (things the hall does not
-handle: the right answer is no result). Five sets: our own (`queries.tsv`, which search was
-tuned on) and four written blind (`heldout-1.tsv` … `heldout-4.tsv`; see the set's README:
-read the misses of set 2, 3 or 4 and it stops being blind). The test prints the share per kind
+handle: the right answer is no result). Six sets: our own (`queries.tsv`, which search was
+tuned on) and five written blind (`heldout-1.tsv` … `heldout-5.tsv`; see the set's README:
+read the misses of set 2, 3, 4 or 5 and it stops being blind). The test prints the share per kind
 of each set and fails below its floors. The issue's goal (95 % first, 99 % top three, 90 % of
 absent queries with no result) is not reached for answerable queries; the floors are what
 search does now, so that a change that loses ground fails here.
@@ -46,6 +46,8 @@ FLOORS = {
     "heldout-2.tsv": Floors(first=0.81, top3=0.84, absent=0.95),
     "heldout-3.tsv": Floors(first=0.76, top3=0.82, absent=0.85),
     "heldout-4.tsv": Floors(first=0.80, top3=0.84, absent=0.90),
+    # Written and first measured on the sixth session.
+    "heldout-5.tsv": Floors(first=0.88, top3=0.91, absent=0.92),
 }
 
 
