@@ -8,6 +8,7 @@ from procedures.roles import PUBLISHERS, WINDOW_STAFF
 from search.indexing import rebuild_index
 from search.models import SearchMiss, Synonym
 from tests.browser.conftest import log_in, switch_user
+from tests.conftest import SCREENSHOTS
 from tests.factories import make_category, make_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,3 +76,15 @@ def test_a_reviewer_teaches_search_a_callers_words_from_the_queue(page, hall, sc
     assert "取水许可新办" in first.inner_text()
     assert "本中心没有" not in page.locator("main").inner_text()
     screenshot("teach-5-clerk-finds-it", full_page=True)
+
+
+def test_the_page_reads_on_a_phone(phone, hall):
+    miss = SearchMiss.objects.create(query=STORY, count=2)
+    log_in(phone, "laozhang")
+    phone.goto(f"/search/misses/{miss.pk}/?find=取水许可")
+    phone.get_by_label("取水许可新办").check()
+    box = phone.get_by_label("居民的说法").bounding_box()
+    assert box is not None and box["width"] <= 390
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "nothing sticks out sideways"
+    phone.screenshot(path=str(SCREENSHOTS / "teach-6-phone.png"), full_page=True)
