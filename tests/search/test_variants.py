@@ -92,6 +92,8 @@ def test_a_title_with_no_action_or_too_little_left_has_no_family(title):
         ("我从外地调过来工作，党员关系怎么办", "转入"),
         ("我要回老家了，社保怎么办", "转出"),
         ("法人换人了", "变更"),
+        ("协会换会长了要去登记", "变更"),
+        ("公司换了个董事长", "变更"),
         ("头一回办食品经营许可证", "新办"),
         # Words that hold a cue word and ask for no action on a licence.
         ("店关掉了，执照怎么办", "注销"),
