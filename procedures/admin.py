@@ -7,14 +7,15 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
-from django.db.models import Count, ForeignKey, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, ForeignKey, OuterRef, Q, QuerySet, Subquery
 from django.forms import BaseInlineFormSet, Form, ModelChoiceField, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from procedures import bundles, flow_diagram, flows, publishing
+from procedures import bundles, flow_diagram, flows, publishing, timeline
 from procedures.exceptions import ProcedureError
 from procedures.forms import (
     CaseForm,
@@ -78,12 +79,48 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.procedure_count
 
 
+def _standing(version: ProcedureVersion) -> str:
+    """现行 / 待施行 / 已废止 … on today, from a row annotated by `timeline.with_in_force_id`."""
+    state = timeline.state(version, getattr(version, "in_force_id", None), timezone.localdate())
+    label = timeline.STATE_LABELS[state]
+    if state == "draft":
+        return f"{label} · {version.get_review_state_display()}"
+    return label
+
+
+class StandingFilter(admin.SimpleListFilter):
+    """The state on today, as the 状态 column says it: the stored status cannot tell 现行 from a
+    version whose successor is only scheduled."""
+
+    title = "状态"
+    parameter_name = "standing"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return list(timeline.STATE_LABELS.items())
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ProcedureVersion]
+    ) -> QuerySet[ProcedureVersion]:
+        today = timezone.localdate()
+        enacted = queryset.exclude(status__in=["draft", "withdrawn"])
+        chosen = {
+            "draft": queryset.filter(status="draft"),
+            "withdrawn": queryset.filter(status="withdrawn"),
+            "upcoming": enacted.filter(effective_from__gt=today),
+            "in_force": enacted.filter(pk=F("in_force_id")),
+            "superseded": enacted.filter(effective_from__lte=today).exclude(pk=F("in_force_id")),
+        }
+        return chosen.get(self.value() or "", queryset)
+
+
 class VersionInline(admin.TabularInline):
     model = ProcedureVersion
     fk_name = "procedure"
     fields = readonly_fields = (
         "link",
-        "status",
+        "standing",
         "effective_from",
         "change_summary",
         "published_by",
@@ -96,6 +133,13 @@ class VersionInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProcedureVersion]:
+        return timeline.with_in_force_id(super().get_queryset(request))
+
+    @admin.display(description="状态")
+    def standing(self, version: ProcedureVersion) -> str:
+        return _standing(version)
 
     @admin.display(description="版本")
     def link(self, version: ProcedureVersion) -> str:
@@ -436,12 +480,12 @@ def report_messages(request: HttpRequest, report: FlowReport) -> None:
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
     form = DraftForm
-    list_display = ["__str__", "procedure", "status", "effective_from", "published_by"]
-    list_filter = ["status", "procedure__category"]
+    list_display = ["__str__", "procedure", "standing", "effective_from", "published_by"]
+    list_filter = [StandingFilter, "procedure__category"]
     search_fields = ["title", "procedure__slug"]
     list_select_related = ["procedure", "published_by"]
     change_form_template = "admin/procedures/procedureversion/change_form.html"
-    readonly_fields = ["status", "number", "published_at", "published_by", "revision"]
+    readonly_fields = ["standing", "number", "published_at", "published_by", "revision"]
 
     class Media:
         js = ["js/admin_sortable.js", "js/admin_unsaved.js", "js/admin_flows.js"]
@@ -460,10 +504,17 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         fields = DraftForm.Meta.fields
         if obj is not None and obj.is_draft:
             return [*fields, "expected_revision"]
-        return ["number", "status", "published_at", "published_by", *fields]
+        return ["number", "standing", "published_at", "published_by", *fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # drafts are made from a procedure: “新建草稿”
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProcedureVersion]:
+        return timeline.with_in_force_id(super().get_queryset(request))
+
+    @admin.display(description="状态")
+    def standing(self, version: ProcedureVersion) -> str:
+        return _standing(version)
 
     def has_change_permission(
         self, request: HttpRequest, obj: ProcedureVersion | None = None

@@ -2,12 +2,15 @@
 scheduled version is carried forward with the fix or withdrawn, never silently overtaken."""
 
 import datetime
+import re
 
 import pytest
+from django.urls import reverse
 
 from procedures import publishing
 from procedures.exceptions import PublishRefused, ScheduledVersionPending
 from procedures.models import AuditEvent, ProcedureVersion
+from procedures.roles import PUBLISHERS
 from procedures.timeline import standing
 from tests.factories import make_published, make_user, publish_change
 
@@ -141,3 +144,26 @@ def test_a_fix_dated_after_the_scheduled_version_needs_no_decision(scheduled, ne
     later = publish_change(scheduled, effective_from=next_year + datetime.timedelta(days=1))
     assert later.number == 3
     assert scheduled.procedure.current_version(next_year) == scheduled
+
+
+def _state_cells(html: str) -> list[str]:
+    return re.findall(r'<td class="field-standing">\s*(?:<p>)?([^<]*[^<\s])', html)
+
+
+def test_the_editors_version_lists_say_which_version_is_in_force(client, scheduled):
+    """Stored, the version in force is "superseded" as soon as its successor is published; the
+    editors' lists must still call it 现行, and the scheduled one 待施行."""
+    client.force_login(make_user("chief", PUBLISHERS, is_staff=True))
+    draft = publishing.create_draft(scheduled.procedure, by=None)
+    page = client.get(reverse("admin:procedures_procedure_change", args=[draft.procedure_id]))
+    # The draft has no number yet: databases put it first or last.
+    cells = _state_cells(page.content.decode())
+    assert sorted(cells) == sorted(["草稿 · 编辑中", "待施行", "现行"])
+    listing = reverse("admin:procedures_procedureversion_changelist")
+    assert _state_cells(client.get(listing).content.decode()).count("现行") == 1
+    in_force = client.get(listing, {"standing": "in_force"}).context["cl"].result_list
+    assert [v.number for v in in_force] == [1]
+    upcoming = client.get(listing, {"standing": "upcoming"}).context["cl"].result_list
+    assert [v.number for v in upcoming] == [2]
+    old = client.get(reverse("admin:procedures_procedureversion_change", args=[in_force[0].pk]))
+    assert "现行" in old.content.decode()

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from procedures.timeline import standing
+from procedures.models import Procedure, ProcedureVersion
+from procedures.timeline import standing, state, with_in_force_id
 from tests.factories import make_draft, make_published, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,31 @@ def test_on_the_day_a_change_takes_effect_the_old_version_is_superseded():
 
 def test_a_draft_is_neither():
     assert standing(make_draft(), on=TODAY).notice() == ""
+
+
+def _states(on):
+    versions = with_in_force_id(ProcedureVersion.objects.order_by("pk"), on=on)
+    return [state(version, version.in_force_id, on) for version in versions]
+
+
+def test_a_list_tells_in_force_from_scheduled_without_a_query_a_row(django_assert_num_queries):
+    first = make_published(effective_from=datetime.date(2026, 1, 1))
+    publish_change(first, effective_from=NEW_YEAR)
+    with django_assert_num_queries(1):
+        assert _states(TODAY) == ["in_force", "upcoming"]
+    assert _states(NEW_YEAR) == ["superseded", "in_force"]
+
+
+def test_a_list_agrees_with_each_versions_standing():
+    first = make_published(effective_from=datetime.date(2025, 1, 1))
+    second = publish_change(first, effective_from=datetime.date(2026, 3, 1))
+    publish_change(second, effective_from=NEW_YEAR)
+    make_draft(title="另一个事项")
+    expected = [standing(v, on=TODAY).state for v in ProcedureVersion.objects.order_by("pk")]
+    assert _states(TODAY) == expected == ["superseded", "in_force", "upcoming", "draft"]
+
+
+def test_no_version_of_a_procedure_no_longer_handled_is_in_force():
+    current = make_published(effective_from=datetime.date(2026, 1, 1))
+    Procedure.objects.filter(pk=current.procedure_id).update(retired_at=timezone.now())
+    assert _states(TODAY) == ["superseded"]
