@@ -308,11 +308,19 @@ class MaterialForm(forms.ModelForm):
                 raise forms.ValidationError("请从材料目录中选择，或填写材料名称。")
             name = kind.name
         cleaned["name"] = name
-        if cleaned.get("when") and cleaned.get("required"):
-            self.add_error(
-                "required",
-                "这份材料设了情形条件，应为按情形提交：请取消勾选“是否必需”，或删掉条件。",
-            )
+        # A required material shows no condition: its 适用情形 would silently vanish from the
+        # checklist, and every resident would be told to bring it.
+        if cleaned.get("required"):
+            if cleaned.get("when"):
+                self.add_error(
+                    "required",
+                    "这份材料设了情形条件，应为按情形提交：请取消勾选“是否必需”，或删掉条件。",
+                )
+            elif (cleaned.get("condition") or "").strip():
+                self.add_error(
+                    "required",
+                    "这份材料写了适用情形，应为按情形提交：请取消勾选“是否必需”，或删掉适用情形。",
+                )
         return cleaned
 
 

@@ -648,6 +648,11 @@ def _material(item: Any, field: str, problems: _Problems) -> MaterialRecord | No
         problems.add(
             f"{field}.required", f"应是 true（必需）或 false（按情形），实际是{_shown(required)}"
         )
+    elif required and texts.get("condition"):
+        # A required material shows no condition: its 适用情形 would vanish from the checklist.
+        problems.add(
+            f"{field}.required", "写了适用情形（condition），应为按情形提交：请写 required: false"
+        )
     return MaterialRecord(
         form=_form(raw.get("form"), f"{field}.form", problems),
         copies=_copies(raw.get("copies", "1"), f"{field}.copies", problems),

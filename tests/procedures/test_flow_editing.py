@@ -111,6 +111,17 @@ def test_a_condition_on_a_required_material_is_refused(editor, flow_draft):
     assert flow_draft.materials.get(name="户口簿").when == []
 
 
+def test_a_required_material_with_a_written_condition_is_refused(editor, flow_draft):
+    """必需 shows no 适用情形: saved, the condition would vanish and everyone would bring it."""
+    data = admin_post_data(editor, flow_draft)
+    data[f"materials-{HOUSEHOLD}-required"] = "on"
+    data[f"materials-{HOUSEHOLD}-condition"] = "网上申请且未上传照片的"
+    response = save(editor, flow_draft, data)
+    assert response.status_code == 200
+    assert "写了适用情形，应为按情形提交：请取消勾选“是否必需”" in response.content.decode()
+    assert flow_draft.materials.get(name="户口簿").condition == ""
+
+
 def test_a_failing_case_is_reported_on_save_and_in_the_panel(editor, flow_draft):
     response = save(
         editor, flow_draft, household_only_for_locals(admin_post_data(editor, flow_draft))

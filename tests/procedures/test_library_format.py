@@ -80,6 +80,11 @@ def test_slug_from_pinyin_keeps_ascii_runs():
         ("title: t\nmaterials: [{name: a, copies: 0}]", "materials[1].copies", "不小于 1"),
         ("title: t\nmaterials: [{name: a, copies: 二}]", "materials[1].copies", "二"),
         ("title: t\nmaterials: [{name: a, required: 是}]", "materials[1].required", "是"),
+        (
+            "title: t\nmaterials: [{name: 照片, condition: 网上申请的}]",
+            "materials[1].required",
+            "应为按情形提交",
+        ),
         ("title: t\nmaterials: [{form: copy}]", "materials[1].name", "不能为空"),
         ("title: t\nsteps: [{body: 没有标题}]", "steps[1].title", "不能为空"),
         ("title: t\nfaqs: [{answer: 没有问题}]", "faqs[1].question", "不能为空"),
