@@ -82,3 +82,27 @@ def test_unsaved_changes_are_never_published_silently(page, screenshot):
     page.get_by_role("link", name="生育服务手册").click()
     publish_draft(page, "居民身份证改为 3 份", number=2)
     assert "3 份" in page.locator("#materials").inner_text()
+
+
+def test_a_new_material_needed_only_in_some_cases_is_published_as_such(page, screenshot):
+    """是否必需 comes ticked on a new row: a 适用情形 typed beside it is refused until the editor
+    unticks it, so the checklist never tells every resident to bring it."""
+    version = make_published("残疾人证", slug="can-ji")
+    open_new_draft(page, version)
+    added = add_row(page, "materials")
+    added.locator("input[name$='-name']").fill("近期一寸免冠彩色照片")
+    added.locator("input[name$='-condition']").fill("网上申请且未上传照片的")
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    error = page.locator(".errorlist", has_text="写了适用情形，应为按情形提交")
+    error.wait_for()
+    error.scroll_into_view_if_needed()
+    screenshot("editor-condition-on-required-refused")
+    photo = rows(page, "materials").filter(has=page.locator("input[value='近期一寸免冠彩色照片']"))
+    photo.locator("input[name$='-required']").uncheck()
+    save_draft(page)
+
+    publish_draft(page, "网上申请未上传照片的需交照片", number=2)
+    item = page.locator(".checklist li", has_text="近期一寸免冠彩色照片")
+    assert "按情形" in item.inner_text() and "网上申请且未上传照片的" in item.inner_text()
+    screenshot("editor-condition-published", full_page=True)
