@@ -27,6 +27,11 @@ STORY, STORY_SAID_SHARE = 24, 0.1
 HINTED_SAID = 0.7
 # Below this share of the best score, a result that holds the words is a passing mention.
 BEST_SHARE = 0.4
+# 可能相关 is a short list to glance at, not everything that shares a character: at most
+# RELATED_SHOWN, each scoring at least RELATED_SHARE of the best related one (公积金怎么取 shares
+# 金 with every 补贴 and 救助金: after 失业保险金申领 they score less than a tenth of it).
+RELATED_SHOWN = 8
+RELATED_SHARE = 0.1
 
 
 def said_share(length: int) -> float:
@@ -55,6 +60,12 @@ def split(ranked: Sequence[Scored], length: int = 0) -> tuple[list[Scored], list
     answering = [s for s in ranked if answers(s, best_score, length)]
     kept = {id(s) for s in answering}
     return answering, [s for s in ranked if id(s) not in kept]
+
+
+def shown_related(related: Sequence[Scored]) -> list[Scored]:
+    """The related results worth showing, in rank order."""
+    best_score = max((s.score for s in related), default=0.0)
+    return [s for s in related if s.score >= RELATED_SHARE * best_score][:RELATED_SHOWN]
 
 
 def families_whole(

@@ -151,6 +151,7 @@ def search(
     )
     if referred:
         answering, related = _sent_elsewhere(answering, related, referred)
+    related = answers.shown_related(related)
     pages = _pages([*answering, *related], internal=internal)
     answer = Answer(
         results=_results(answering, pages, plan),

@@ -63,6 +63,24 @@ def test_split_keeps_the_rank_order_in_both_parts():
     assert related == [ranked[1], ranked[3]]
 
 
+def test_related_results_far_below_the_best_related_one_are_not_shown():
+    related = [scored(2.3, said=0.25), scored(0.3, said=0.25), scored(0.2, said=0.25)]
+    assert answers.shown_related(related) == related[:2]
+
+
+def test_only_a_few_related_results_are_shown_best_first():
+    related = [scored(10 - n / 10, said=1.0) for n in range(12)]
+    assert answers.shown_related(related) == related[: answers.RELATED_SHOWN]
+
+
+@pytest.mark.django_db
+def test_a_query_sharing_one_character_with_many_procedures_relates_to_few():
+    make_published("失业保险金申领", summary="到窗口领取失业保险金。")
+    for title in ("高龄老人津贴", "居家养老服务补贴", "医疗救助", "残疾人两项补贴"):
+        make_published(title, summary="补助资金按月发放到本人账户。")
+    assert related_slugs("公积金怎么取") == ["shi-ye-bao-xian-jin-shen-ling"]
+
+
 @pytest.mark.django_db
 def test_a_procedure_that_only_mentions_the_words_is_related_not_an_answer():
     make_published("最低生活保障", aliases=["低保"])
