@@ -85,9 +85,7 @@ def refresh_changed(procedure_ids: list[int]) -> None:
         .exclude(pk__in=procedure_ids)
         .values_list("pk", flat=True)
     )
-    BankSource.objects.filter(procedure_id__in=siblings, version__isnull=False).update(
-        version=None
-    )
+    BankSource.objects.filter(procedure_id__in=siblings, version__isnull=False).update(version=None)
 
 
 def refresh_procedures(procedure_ids: Iterable[int]) -> Counter[str]:
