@@ -17,11 +17,13 @@ from tests.factories import (
     make_user,
 )
 from tests.training.factories import EDITORIAL, custom_path, receipt, revise
+from tests.upkeep.factories import report_on, report_on_material
 from training.models import Assignment, ReadingPath, ReadReceipt
 from training.roles import TRAINERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
@@ -214,3 +216,53 @@ def test_the_path_links_stay_put_when_the_reader_reaches_the_end(page, new_hire,
     expect(button).to_be_enabled()
     after = back.evaluate("link => link.getBoundingClientRect().top + window.scrollY")
     assert after == before
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_a_jump_to_the_bottom_readies_the_button(page, screenshot, new_hire, births, viewport):
+    """End, the scrollbar dragged down or a link: the page jumps, and the marker on top of the
+    已读确认 box goes from below the screen to above it without ever being on it. Here the
+    box and what follows are taller than the window, as on the demo's pages: the box says
+    需重读, and 内容核对 lists the reader's own reports."""
+    receipt(new_hire, births[0])
+    second = revise(births[0])
+    report_on(second, new_hire)
+    report_on_material(second, new_hire)
+    page.set_viewport_size(viewport)
+    log_in(page, "xinren")
+    path = ReadingPath.objects.get(category__name="计划生育")
+    page.goto(f"/procedures/{births[0].procedure.slug}/?path={path.pk}")
+    button = page.get_by_role("button", name="我已读完第 2 版")
+    expect(button).to_be_disabled()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    marker = page.locator("[data-read-end]").evaluate("end => end.getBoundingClientRect().top")
+    assert marker < 0  # jumped over: it was never on the screen
+    expect(button).to_be_enabled()
+    expect(page.get_by_text("请先读到页面底部")).to_be_hidden()
+    screenshot(f"training-jumped-to-the-end-{viewport['width']}")
+    with page.expect_navigation():
+        button.click()
+    page.get_by_text("已记录：您已读完“生育服务手册”第 2 版。").wait_for()
+    assert ReadReceipt.objects.filter(user=new_hire, version=second).exists()
+
+
+def test_halfway_down_the_button_still_waits(page, new_hire, births):
+    log_in(page, "xinren")
+    page.goto(f"/procedures/{births[0].procedure.slug}/")
+    button = page.locator("#training-confirm button[type=submit]")
+    expect(button).to_be_disabled()
+    page.locator("[data-read-end]").evaluate(
+        "end => window.scrollTo(0, end.getBoundingClientRect().top + scrollY - 2 * innerHeight)"
+    )
+    page.mouse.wheel(0, 100)
+    page.wait_for_timeout(300)
+    expect(button).to_be_disabled()
+    expect(page.get_by_text("请先读到页面底部，再点“我已读完”。")).to_be_visible()
+
+
+def test_a_page_shorter_than_the_window_readies_the_button_at_once(page, new_hire, births):
+    page.set_viewport_size({"width": 1366, "height": 4000})
+    log_in(page, "xinren")
+    page.goto(f"/procedures/{births[0].procedure.slug}/")
+    assert page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    expect(page.locator("#training-confirm button[type=submit]")).to_be_enabled()
