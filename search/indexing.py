@@ -146,7 +146,6 @@ def _document(
         version.conditions,
         version.department,
         version.location,
-        version.hours,
         version.phone,
         version.time_limit,
         version.fee,

@@ -90,3 +90,11 @@ def test_an_import_indexes_all_it_publishes(tmp_path):
     call_command("import_procedures", str(tmp_path), publish=True, stdout=None)
     assert slugs("办失业") == ["shi-ye-deng-ji"]
     assert SearchEntry.objects.count() == 2
+
+
+def test_opening_hours_are_not_searched_but_a_phone_number_is():
+    """Every item of a hall has the same hours: 9:00 (or %00%) found them all."""
+    make_published("残疾人证", hours="周一至周五 9:00—17:00", phone="021-5555 0106")
+    make_published("高龄老人津贴", hours="周一至周五 9:00—17:00", phone="021-5555 0107")
+    assert slugs("9:00") == slugs("%00%") == []
+    assert slugs("0106") == ["can-ji-ren-zheng"]
