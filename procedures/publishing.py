@@ -435,12 +435,15 @@ def check_flow(draft: ProcedureVersion) -> None:
         raise PublishRefused(f"情形引导有问题，请先在草稿里改正：\n{listed}")
 
 
-def check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
-    """An identical version would announce a change that does not exist: refuse it."""
+def check_changed(
+    draft: ProcedureVersion, latest: ProcedureVersion | None, *, doing: str = "发布"
+) -> None:
+    """An identical version would announce a change that does not exist: refuse it, naming
+    what the person was doing (发布, or an editor's 提交审核)."""
     if latest is not None and draft.content_key() == latest.content_key():
         raise PublishRefused(
-            f"草稿与第 {latest.number} 版的内容完全相同，没有可以发布的修改。"
-            "如果刚改过内容，请先在草稿里保存，再发布。"
+            f"草稿与第 {latest.number} 版的内容完全相同，没有可以{doing}的修改。"
+            f"如果刚改过内容，请先在草稿里保存，再{doing}。"
         )
 
 

@@ -69,7 +69,9 @@ def submit_for_review(
         raise ReviewRefused("这份草稿已经提交审核，正在等待审核。")
     if not change_summary.strip():
         raise ReviewRefused("提交审核前请填写修改说明：这一版改了什么。")
-    publishing.check_changed(fresh, fresh.based_on or fresh.procedure.latest_version)
+    publishing.check_changed(
+        fresh, fresh.based_on or fresh.procedure.latest_version, doing="提交审核"
+    )
     publishing.check_flow(fresh)
     fresh.change_summary = change_summary.strip()
     if effective_from is not None:
