@@ -203,6 +203,8 @@ def save_draft(
         model.objects.bulk_create(rows)
     detail = "已提交审核的草稿有修改，需要重新提交审核" if resubmit else ""
     record(AuditEvent.Action.DRAFT_SAVED, fresh.procedure, fresh, by, detail)
+    if resubmit:
+        signals.review_changed.send(sender=ProcedureVersion, version=fresh)
     return fresh
 
 
@@ -256,6 +258,8 @@ def publish_version(
     procedure.save(update_fields=["latest_version"])
     signals.notify_changed([procedure.pk])
     signals.version_published.send(sender=ProcedureVersion, version=draft)
+    if draft.review_state != ProcedureVersion.Review.EDITING:
+        signals.review_changed.send(sender=ProcedureVersion, version=draft)
     record(AuditEvent.Action.PUBLISHED, procedure, draft, by, draft.change_summary)
     if overtaken is not None and scheduled == "carry":
         _carry_into_new_draft(overtaken, fix=draft, by=by)
@@ -341,6 +345,8 @@ def discard_draft(draft: ProcedureVersion, *, by: User) -> None:
     fresh = fresh_draft(draft)
     record(AuditEvent.Action.DISCARDED, fresh.procedure, fresh, by)
     fresh.delete()
+    if fresh.review_state != ProcedureVersion.Review.EDITING:
+        signals.review_changed.send(sender=ProcedureVersion, version=fresh)
 
 
 @transaction.atomic
@@ -435,12 +441,15 @@ def check_flow(draft: ProcedureVersion) -> None:
         raise PublishRefused(f"情形引导有问题，请先在草稿里改正：\n{listed}")
 
 
-def check_changed(draft: ProcedureVersion, latest: ProcedureVersion | None) -> None:
-    """An identical version would announce a change that does not exist: refuse it."""
+def check_changed(
+    draft: ProcedureVersion, latest: ProcedureVersion | None, *, doing: str = "发布"
+) -> None:
+    """An identical version would announce a change that does not exist: refuse it, naming
+    what the person was doing (发布, or an editor's 提交审核)."""
     if latest is not None and draft.content_key() == latest.content_key():
         raise PublishRefused(
-            f"草稿与第 {latest.number} 版的内容完全相同，没有可以发布的修改。"
-            "如果刚改过内容，请先在草稿里保存，再发布。"
+            f"草稿与第 {latest.number} 版的内容完全相同，没有可以{doing}的修改。"
+            f"如果刚改过内容，请先在草稿里保存，再{doing}。"
         )
 
 

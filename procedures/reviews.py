@@ -8,17 +8,20 @@ reviewed. Every step is an audit event of the draft.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from procedures import publishing
+from procedures import publishing, signals
 from procedures.exceptions import ReviewRefused
 from procedures.models import AuditEvent, BatchChange, ProcedureVersion, ReviewRules
 from procedures.publishing import User, account
+from procedures.roles import can_publish
 
 Review = ProcedureVersion.Review
+Status = ProcedureVersion.Status
 # What makes someone an author of a draft.
 AUTHORING = (
     AuditEvent.Action.CREATED,
@@ -69,7 +72,9 @@ def submit_for_review(
         raise ReviewRefused("这份草稿已经提交审核，正在等待审核。")
     if not change_summary.strip():
         raise ReviewRefused("提交审核前请填写修改说明：这一版改了什么。")
-    publishing.check_changed(fresh, fresh.based_on or fresh.procedure.latest_version)
+    publishing.check_changed(
+        fresh, fresh.based_on or fresh.procedure.latest_version, doing="提交审核"
+    )
     publishing.check_flow(fresh)
     fresh.change_summary = change_summary.strip()
     if effective_from is not None:
@@ -81,6 +86,7 @@ def submit_for_review(
     fresh.full_clean(validate_constraints=False)
     fresh.save()
     publishing.record(AuditEvent.Action.SUBMITTED, fresh.procedure, fresh, by, fresh.change_summary)
+    signals.review_changed.send(sender=ProcedureVersion, version=fresh)
     return fresh
 
 
@@ -99,6 +105,7 @@ def send_back(draft: ProcedureVersion, *, by: User, comment: str) -> ProcedureVe
     fresh.returned_by = account(by)
     fresh.save()
     publishing.record(AuditEvent.Action.RETURNED, fresh.procedure, fresh, by, fresh.review_comment)
+    signals.review_changed.send(sender=ProcedureVersion, version=fresh)
     return fresh
 
 
@@ -149,21 +156,11 @@ class Desk:
 def desk(user: User) -> Desk:
     """Submitted drafts the longest-waiting first (a batch as one entry); then the rest."""
     drafts = list(
-        ProcedureVersion.objects.filter(status=ProcedureVersion.Status.DRAFT)
+        ProcedureVersion.objects.filter(status=Status.DRAFT)
         .select_related("procedure__category", "based_on", "submitted_by", "returned_by", "batch")
         .order_by("submitted_at", "updated_at")
     )
-    person = account(user)
-    mine = (
-        set(
-            AuditEvent.objects.filter(
-                version__status=ProcedureVersion.Status.DRAFT, action__in=AUTHORING, user=person
-            ).values_list("version_id", flat=True)
-        )
-        | {d.pk for d in drafts if d.created_by_id == person.pk}
-        if person is not None
-        else set()
-    )
+    mine = _written_by(user, drafts)
     submitted = [d for d in drafts if d.review_state == Review.SUBMITTED]
     batches: dict[int, tuple[BatchChange, list[ProcedureVersion]]] = {}
     for draft in submitted:
@@ -181,3 +178,46 @@ def desk(user: User) -> Desk:
         others=[d for d in rest if d.pk not in mine],
         written_by_me=mine,
     )
+
+
+def to_review(user: User) -> list[ProcedureVersion]:
+    """The submitted drafts `user` may publish, the longest-waiting first: none for someone
+    without 审核发布, and none they wrote unless the review rules allow it (as `refusal`)."""
+    if user is None or not can_publish(user):
+        return []
+    drafts = list(
+        ProcedureVersion.objects.filter(status=Status.DRAFT, review_state=Review.SUBMITTED)
+        .select_related("procedure", "submitted_by", "batch")
+        .order_by("submitted_at", "pk")
+    )
+    if ReviewRules.load().allow_self_approval:
+        return drafts
+    wrote = _written_by(user, drafts)
+    return [draft for draft in drafts if draft.pk not in wrote]
+
+
+def returned_to(user: User) -> list[ProcedureVersion]:
+    """The drafts a reviewer sent back to the person who submitted them, the longest-waiting
+    first."""
+    person = account(user)
+    if person is None:
+        return []
+    return list(
+        ProcedureVersion.objects.filter(
+            status=Status.DRAFT, review_state=Review.RETURNED, submitted_by=person
+        )
+        .select_related("procedure", "returned_by", "batch")
+        .order_by("returned_at", "pk")
+    )
+
+
+def _written_by(user: User, drafts: Iterable[ProcedureVersion]) -> set[int]:
+    """Which of these drafts `user` created, saved or submitted (`authors`, in one query)."""
+    person = account(user)
+    if person is None:
+        return set()
+    return set(
+        AuditEvent.objects.filter(
+            version__status=Status.DRAFT, action__in=AUTHORING, user=person
+        ).values_list("version_id", flat=True)
+    ) | {d.pk for d in drafts if person.pk in (d.created_by_id, d.submitted_by_id)}

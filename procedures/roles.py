@@ -22,3 +22,7 @@ def sees_internal_notes(user: Visitor) -> bool:
 
 def can_edit(user: Visitor) -> bool:
     return user.is_authenticated and user.has_perm("procedures.change_procedureversion")
+
+
+def can_publish(user: Visitor) -> bool:
+    return user.is_authenticated and user.has_perm(PUBLISH)

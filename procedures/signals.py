@@ -21,6 +21,11 @@ procedures_changed = Signal()
 # Argument: version (the published version). Reports linked to the draft close with it.
 version_published = Signal()
 
+# Sent by every verb that moves a draft into or out of review — submitted, sent back, changed
+# after it was submitted, discarded or published while in review — inside its transaction after
+# the work. Argument: version (the draft, deleted if discarded). What waits for whom changed.
+review_changed = Signal()
+
 # Sent after the whole library was replaced (a restore), inside its transaction.
 library_replaced = Signal()
 

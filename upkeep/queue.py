@@ -1,26 +1,31 @@
-"""One queue of what keeps items true, each entry saying why it is there.
+"""One queue of what waits for a person, each entry saying why it is there.
 
-For an editor: the items they own or back up — open reports (overdue first, then by due date),
-reviews past their date (most viewed first), items residents often found unhelpful since the
-last check. For 审核发布 (everyone=True): every item's, those nobody owns, and the searches that
-found nothing or only weak matches.
+For everyone who edits: their drafts a reviewer sent back, and (审核发布) the drafts waiting for
+a review they may give (`procedures.reviews` says which). For an editor: the items they own or
+back up — open reports (overdue first, then by due date), reviews past their date (most viewed
+first), items residents often found unhelpful since the last check. For 审核发布
+(everyone=True): every item's, those nobody owns, and the searches that found nothing or only
+weak matches.
 """
 
 import dataclasses
 import datetime
+import re
 from collections import Counter
 
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from hall.models import DailyViews
-from procedures.models import Procedure
+from procedures import kept_permissions, reviews
+from procedures.models import Procedure, ProcedureVersion
 from procedures.roles import Visitor
 from search.models import SearchMiss
 from sopdesk import page_cache
 from upkeep.models import PageFeedback, Report
-from upkeep.ownership import GENERATION, Standing, among, standings
+from upkeep.ownership import GENERATION, Standing, among, names, standings
 
 VIEWS_DAYS = 30
 # An item enters the queue when residents said 没帮到 at least this often since its last check,
@@ -29,16 +34,19 @@ UNHELPFUL_AT_LEAST = 3
 SEARCH_AT_LEAST = 2
 SEARCH_DAYS = 30
 SEARCH_SHOWN = 20
+# A reviewer's comment as the queue and the digest quote it; the draft shows it whole.
+COMMENT_QUOTED = 200
 
 
 @dataclasses.dataclass
 class Entry:
-    kind: str  # "report", "review", "feedback", "search"
+    kind: str  # "returned", "to_review", "report", "review", "feedback", "search"
     why: str
     title: str
     procedure: Procedure | None = None
     standing: Standing | None = None
     report: Report | None = None
+    draft: ProcedureVersion | None = None
     due_on: datetime.date | None = None
     overdue: bool = False
     views: int = 0
@@ -86,6 +94,8 @@ def build(user: Visitor, *, everyone: bool, today: datetime.date | None = None) 
     views = _views(ids, today)
     by_id = {p.pk: p for p in procedures}
     entries = [
+        *_returned(user),
+        *_to_review(user),
         *_reports(by_id, standing, today, everyone=everyone),
         *_reviews(procedures, standing, views, today),
         *_feedback(by_id, standing, views),
@@ -93,6 +103,66 @@ def build(user: Visitor, *, everyone: bool, today: datetime.date | None = None) 
     if everyone:
         entries += _searches(today)
     return Queue(entries, today)
+
+
+def _returned(user: Visitor) -> list[Entry]:
+    """Drafts sent back to `user`, with the reviewer's comment, each leading to the draft to fix
+    (a batch's: to the batch, submitted again as one)."""
+    drafts = reviews.returned_to(user)
+    people = names(draft.returned_by_id for draft in drafts)
+    return [
+        Entry(
+            kind="returned",
+            why=f"{people.get(first.returned_by_id or 0, '审核人')} 退回修改："
+            f"{_quoted(first.review_comment)}",
+            title=_title(first, count),
+            procedure=first.procedure,
+            draft=first,
+            address=first.batch.get_absolute_url()
+            if first.batch
+            else reverse("admin:procedures_procedureversion_change", args=[first.pk]),
+        )
+        for first, count in _by_batch(drafts)
+    ]
+
+
+def _to_review(user: Visitor) -> list[Entry]:
+    """Drafts waiting for a review `user` may give, the longest-waiting first, each leading to
+    where it is reviewed (a batch's: the batch, reviewed as one)."""
+    drafts = reviews.to_review(user)
+    people = names(draft.submitted_by_id for draft in drafts)
+    return [
+        Entry(
+            kind="to_review",
+            why=f"{people.get(first.submitted_by_id or 0, '编辑')} 提交审核："
+            f"{first.batch.change_summary if first.batch else first.change_summary}",
+            title=_title(first, count),
+            procedure=first.procedure,
+            draft=first,
+            address=first.batch.get_absolute_url()
+            if first.batch
+            else reverse("procedures:publish", args=[first.pk]),
+        )
+        for first, count in _by_batch(drafts)
+    ]
+
+
+def _by_batch(drafts: list[ProcedureVersion]) -> list[tuple[ProcedureVersion, int]]:
+    """Each draft on its own, and a batch's drafts as one (its first), with how many they are."""
+    groups: dict[tuple[str, int], list[ProcedureVersion]] = {}
+    for draft in drafts:
+        key = ("batch", draft.batch_id) if draft.batch_id else ("draft", draft.pk)
+        groups.setdefault(key, []).append(draft)
+    return [(group[0], len(group)) for group in groups.values()]
+
+
+def _title(draft: ProcedureVersion, count: int) -> str:
+    return f"批量修订：{draft.batch}（{count} 个事项）" if draft.batch else draft.title
+
+
+def _quoted(comment: str) -> str:
+    """A comment on one line, cut short where it is long."""
+    return Truncator(re.sub(r"\s+", " ", comment).strip()).chars(COMMENT_QUOTED)
 
 
 def _views(ids: list[int], today: datetime.date) -> dict[int, int]:
@@ -249,18 +319,30 @@ class Waiting:
 
     entries: int
     overdue_reports: int
+    returned: int
+    to_review: int
 
 
 def waiting_for(user: Visitor) -> Waiting:
     """The size of `user`'s own queue, kept between requests under the pages' generation (a
-    publication), the standings' (owners, checks, users) and WAITING (reports and residents'
-    answers), each renewed by `upkeep.receivers`."""
-    generations = (page_cache.generation(GENERATION), page_cache.generation(WAITING))
+    publication), the standings' (owners, checks, users), WAITING (reports, residents' answers,
+    drafts entering or leaving review, the review rules), each renewed by `upkeep.receivers`,
+    and the permissions' (who may review)."""
+    generations = (
+        page_cache.generation(GENERATION),
+        page_cache.generation(WAITING),
+        page_cache.generation(kept_permissions.GENERATION),
+    )
     key = page_cache.fragment_key("upkeep-waiting", user.pk, generations)
     kept = page_cache.fragment(key)
     if isinstance(kept, Waiting):
         return kept
     found = build(user, everyone=False)
-    waiting = Waiting(len(found.entries), found.overdue_reports)
+    waiting = Waiting(
+        len(found.entries),
+        found.overdue_reports,
+        returned=len(found.of_kind("returned")),
+        to_review=len(found.of_kind("to_review")),
+    )
     page_cache.keep_fragment(key, waiting)
     return waiting

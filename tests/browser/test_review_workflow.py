@@ -210,3 +210,83 @@ def test_saving_a_submitted_draft_takes_it_out_of_review(page, screenshot, handb
     mine = page.locator("#mine tr", has_text="生育服务手册")
     assert mine.locator(".review-state").inner_text() == "编辑中"
     screenshot("review-c3-desk", full_page=True)
+
+
+def home_panel(page) -> str:
+    """The 待处理 block on the home page, as one line."""
+    page.goto("/")
+    return page.locator(".upkeep-home").inner_text().replace("\n", " ")
+
+
+def open_waiting_entry(page, section: str, title: str = "生育服务手册"):
+    """From the home page: 待我处理, then the entry's title under `section` (its heading)."""
+    page.locator(".upkeep-home").get_by_role("link", name="待我处理").click()
+    page.get_by_role("heading", name="待处理").wait_for()
+    entry = page.locator(".upkeep-section", has=page.get_by_role("heading", name=section))
+    return entry.locator(".upkeep-entry", has_text=title)
+
+
+def test_what_waits_for_each_person_in_a_review_round_is_counted_and_listed(
+    page, screenshot, handbook
+):
+    # 小李 opens a draft and presses 提交审核 before changing anything: told what she did.
+    log_in(page, "xiaoli")
+    open_procedure_and_new_draft(page, handbook)
+    page.get_by_role("link", name="提交审核…").click()
+    page.fill("#id_change_summary", "咨询电话更换")
+    page.get_by_role("button", name="提交审核", exact=True).click()
+    refusal = page.locator(".errornote, .errorlist").first.inner_text()
+    assert "没有可以提交审核的修改" in refusal and "再提交审核" in refusal
+    assert "发布" not in refusal.replace("提交审核", "")
+    screenshot("waiting-a0-unchanged-submit-refused")
+    page.get_by_role("link", name="返回草稿").click()
+    page.fill("#id_phone", TYPO)
+    save_draft(page)
+    submit(page, "咨询电话更换")
+    assert "待我处理 0 项" in home_panel(page)  # nothing waits on her while it is reviewed
+
+    # 老张 sees it counted on his home page and listed on 待处理, leading to the review.
+    switch_user(page, "laozhang")
+    panel = home_panel(page)
+    assert "待我处理 1 项" in panel and "等我审核 1 项" in panel
+    page.locator(".upkeep-home").screenshot(path="var/screenshots/waiting-a1-reviewer-home.png")
+    entry = open_waiting_entry(page, "等我审核")
+    assert "小李 提交审核：咨询电话更换" in entry.inner_text()
+    screenshot("waiting-a2-reviewer-queue", full_page=True)
+    entry.get_by_role("link", name="去审核").click()
+    page.get_by_role("heading", name="审核“生育服务手册”").wait_for()
+    page.fill("#id_comment", "咨询电话少了一位，应为 021-6666 8888，请核对后重新提交。")
+    page.get_by_role("button", name="退回给编辑").click()
+    page.get_by_text("已退回“生育服务手册”").wait_for()
+    assert "待我处理 0 项" in home_panel(page)
+
+    # 小李 sees it counted and listed with the comment, opens the draft from there and fixes it.
+    switch_user(page, "xiaoli")
+    panel = home_panel(page)
+    assert "待我处理 1 项" in panel and "退回给我修改 1 项" in panel
+    page.locator(".upkeep-home").screenshot(path="var/screenshots/waiting-a3-editor-home.png")
+    entry = open_waiting_entry(page, "退回给我修改")
+    assert "老张 退回修改：咨询电话少了一位，应为 021-6666 8888" in entry.inner_text()
+    screenshot("waiting-a4-editor-queue", full_page=True)
+    entry.get_by_role("link", name="打开草稿修改").click()
+    assert "咨询电话少了一位" in page.locator(".review-note.returned").inner_text()
+    page.fill("#id_phone", NEW_PHONE)
+    save_draft(page)
+    submit(page, "咨询电话更换")
+    assert "待我处理 0 项" in home_panel(page)
+
+    # 老张 publishes it from his list; then nothing waits on either of them.
+    switch_user(page, "laozhang")
+    assert "待我处理 1 项" in home_panel(page)
+    open_waiting_entry(page, "等我审核").get_by_role("link", name="生育服务手册").click()
+    confirm_publish(page, "咨询电话更换", number=2)
+    assert "待我处理 0 项" in home_panel(page)
+    page.locator(".upkeep-home").get_by_role("link", name="待我处理").click()
+    assert "没有" in page.locator(".upkeep-section", has_text="等我审核").inner_text()
+    screenshot("waiting-a5-reviewer-queue-empty", full_page=True)
+    switch_user(page, "xiaoli")
+    assert "待我处理 0 项" in home_panel(page)
+    page.locator(".upkeep-home").get_by_role("link", name="待我处理").click()
+    assert "没有" in page.locator(".upkeep-section", has_text="退回给我修改").inner_text()
+    assert page.locator(".upkeep-section", has_text="等我审核").count() == 0
+    screenshot("waiting-a6-editor-queue-empty", full_page=True)

@@ -199,7 +199,7 @@ def test_submitting_an_unchanged_draft_is_refused_with_a_message(client, version
         reverse("procedures:submit", args=[draft.pk]), {"change_summary": "没改什么"}
     )
     assert response.status_code == 200
-    assert "内容完全相同" in response.context["form"].non_field_errors()[0]
+    assert "没有可以提交审核的修改" in response.context["form"].non_field_errors()[0]
     draft.refresh_from_db()
     assert draft.review_state == "editing"
 

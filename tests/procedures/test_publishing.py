@@ -158,10 +158,14 @@ def test_retiring_needs_a_reason():
 def test_publishing_a_copy_identical_to_the_version_it_replaces_is_refused():
     version = make_published()
     draft = publishing.create_draft(version.procedure, by=None)
-    with pytest.raises(PublishRefused, match="内容完全相同"):
+    with pytest.raises(PublishRefused) as refused:
         publishing.publish_version(
             draft, by=None, change_summary="什么也没改", effective_from=datetime.date(2025, 1, 1)
         )
+    assert str(refused.value) == (
+        "草稿与第 1 版的内容完全相同，没有可以发布的修改。"
+        "如果刚改过内容，请先在草稿里保存，再发布。"
+    )
     assert ProcedureVersion.objects.get(pk=draft.pk).is_draft
 
 

@@ -60,8 +60,13 @@ def test_submitting_needs_a_change_summary(draft, editor):
 def test_submitting_a_draft_identical_to_its_base_is_refused(editor):
     version = make_published()
     draft = publishing.create_draft(version.procedure, by=editor)
-    with pytest.raises(PublishRefused, match="内容完全相同"):
+    with pytest.raises(PublishRefused) as refused:
         submitted(draft, editor)
+    # The editor submits for review: the refusal says so, not 发布, which is not theirs to do.
+    assert str(refused.value) == (
+        "草稿与第 1 版的内容完全相同，没有可以提交审核的修改。"
+        "如果刚改过内容，请先在草稿里保存，再提交审核。"
+    )
 
 
 def test_submitting_twice_is_refused_with_a_message(draft, editor):

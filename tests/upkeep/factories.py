@@ -1,3 +1,5 @@
+from procedures import publishing, reviews
+from procedures.models import ProcedureVersion
 from upkeep import reports
 from upkeep.models import Report
 
@@ -31,3 +33,12 @@ def report_on_material(version, by, material=None, **fields) -> Report:
             **fields,
         },
     )
+
+
+def submitted_by(author, version, phone="021-1234 5678") -> ProcedureVersion:
+    """A draft of `version`'s procedure with a new phone, saved and submitted by `author`."""
+    draft = publishing.create_draft(version.procedure, by=author)
+    draft = publishing.save_draft(
+        draft, content={"phone": phone}, expected_revision=draft.revision, by=author
+    )
+    return reviews.submit_for_review(draft, by=author, change_summary="咨询电话更换")

@@ -7,7 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.upkeep.factories import report_on
+from procedures import reviews
+from tests.factories import make_published
+from tests.upkeep.factories import report_on, submitted_by
 from upkeep import reports
 from upkeep.digest import send_digests
 from upkeep.models import DigestSent, Report
@@ -45,6 +47,23 @@ def test_the_reporter_hears_what_happened_to_their_report(waiting, clerk, owner)
     send_digests()
     (to_clerk,) = [m for m in mail.outbox if m.to == ["clerk@hall.example"]]
     assert "您的报错有了处理结果" in to_clerk.body and "无需修改：电话无误" in to_clerk.body
+
+
+def test_drafts_sent_back_or_waiting_for_review_are_in_the_digest(births, owner, publisher):
+    for user in (owner, publisher):
+        user.email = f"{user.username}@hall.example"
+        user.save()
+    returned = reviews.send_back(submitted_by(owner, births), by=publisher, comment="电话少一位")
+    waiting = submitted_by(owner, make_published("独生子女证", category=births.procedure.category))
+    send_digests()
+    by_person = {message.to[0]: message.body for message in mail.outbox}
+    assert "生育服务手册：chief 退回修改：电话少一位" in by_person["owner@hall.example"]
+    assert (
+        f"/admin/procedures/procedureversion/{returned.pk}/change/"
+        in by_person["owner@hall.example"]
+    )
+    assert "独生子女证：李编 提交审核：咨询电话更换" in by_person["chief@hall.example"]
+    assert f"/edit/drafts/{waiting.pk}/publish/" in by_person["chief@hall.example"]
 
 
 def test_a_failed_send_is_tried_again_next_run(waiting, monkeypatch):

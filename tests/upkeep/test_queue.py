@@ -10,7 +10,7 @@ from django.utils import timezone
 from hall.models import DailyViews
 from search.models import SearchMiss
 from tests.factories import make_published
-from tests.upkeep.factories import report_on
+from tests.upkeep.factories import report_on, submitted_by
 from upkeep import queue, rechecks
 from upkeep.models import PageFeedback, Report, ReviewCheck
 
@@ -118,3 +118,83 @@ def test_a_report_on_an_item_retired_since_stays_in_everyones_queue(
     client.force_login(publisher)
     page = client.get(reverse("upkeep:queue")).content.decode()
     assert "生育服务手册（已停办）" in page and entry.url in page
+
+
+# ---------------------------------------------------------------------------- drafts in review
+
+
+def test_a_submitted_draft_waits_for_reviewers_other_than_its_author(
+    births, owner, other_editor, publisher
+):
+    draft = submitted_by(owner, births)
+    (entry,) = queue.build(publisher, everyone=True).of_kind("to_review")
+    assert (entry.title, entry.why) == ("生育服务手册", "李编 提交审核：咨询电话更换")
+    assert entry.url == reverse("procedures:publish", args=[draft.pk])
+    assert queue.build(publisher, everyone=False).of_kind("to_review") == [entry]
+    # Editors do not review; nobody reviews their own draft.
+    assert queue.build(owner, everyone=False).entries == []
+    assert queue.build(other_editor, everyone=False).entries == []
+    submitted_by(publisher, make_published("独生子女证"))
+    assert [e.draft for e in queue.build(publisher, everyone=False).of_kind("to_review")] == [draft]
+
+
+def test_a_hall_that_allows_self_approval_lists_the_reviewers_own_drafts(births, publisher):
+    from procedures.models import ReviewRules
+
+    submitted_by(publisher, births)
+    assert queue.build(publisher, everyone=False).of_kind("to_review") == []
+    ReviewRules.objects.create(allow_self_approval=True)
+    assert len(queue.build(publisher, everyone=False).of_kind("to_review")) == 1
+
+
+def test_a_draft_sent_back_waits_for_its_submitter_with_the_comment(
+    births, owner, other_editor, publisher
+):
+    from procedures import reviews
+
+    draft = submitted_by(owner, births)
+    reviews.send_back(draft, by=publisher, comment="电话少了一位，\n请核对后重新提交。")
+    (entry,) = queue.build(owner, everyone=False).entries
+    assert entry.kind == "returned" and entry.title == "生育服务手册"
+    assert entry.why == "chief 退回修改：电话少了一位， 请核对后重新提交。"
+    assert entry.url == reverse("admin:procedures_procedureversion_change", args=[draft.pk])
+    assert queue.build(other_editor, everyone=False).entries == []
+    assert queue.build(publisher, everyone=True).of_kind("to_review") == []
+    assert queue.build(publisher, everyone=True).of_kind("returned") == []
+
+
+def test_a_draft_resubmitted_published_or_discarded_leaves_the_lists(births, owner, publisher):
+    from procedures import publishing, reviews
+
+    draft = reviews.send_back(submitted_by(owner, births), by=publisher, comment="请核对")
+    draft = reviews.submit_for_review(draft, by=owner, change_summary="咨询电话更换")
+    assert queue.build(owner, everyone=False).entries == []
+    assert len(queue.build(publisher, everyone=False).of_kind("to_review")) == 1
+    reviews.publish_reviewed(draft, by=publisher, effective_from=timezone.localdate())
+    assert queue.build(publisher, everyone=False).of_kind("to_review") == []
+    draft = reviews.send_back(
+        submitted_by(owner, births, "021-0000 0000"), by=publisher, comment="不改了"
+    )
+    publishing.discard_draft(draft, by=owner)
+    assert queue.build(owner, everyone=False).entries == []
+
+
+def test_a_batch_waits_as_one_entry_leading_to_the_batch(births, owner, publisher):
+    from procedures import batch_changes
+    from procedures.models import MaterialKind
+
+    others = make_published("独生子女证", category=births.procedure.category)
+    batch = batch_changes.create_batch(
+        MaterialKind.objects.get(name="户口簿"),
+        operation="remove",
+        change_summary="户口簿不再需要",
+        procedures=[births.procedure, others.procedure],
+        by=owner,
+    )
+    (entry,) = queue.build(publisher, everyone=False).of_kind("to_review")
+    assert entry.title == f"批量修订：{batch}（2 个事项）"
+    assert entry.why == "李编 提交审核：户口簿不再需要"
+    assert entry.url == batch.get_absolute_url()
+    batch_changes.send_back_batch(batch, by=publisher, comment="低保还要户口簿")
+    (entry,) = queue.build(owner, everyone=False).of_kind("returned")
+    assert (entry.title, entry.url) == (f"批量修订：{batch}（2 个事项）", batch.get_absolute_url())

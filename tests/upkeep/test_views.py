@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procedures.templatetags.procedures import person
-from tests.factories import publish_change, signed_in
-from tests.upkeep.factories import report_on
+from tests.factories import make_published, publish_change, signed_in
+from tests.upkeep.factories import report_on, submitted_by
 from upkeep.models import PageFeedback, Report, ReviewCheck
 
 pytestmark = pytest.mark.django_db
@@ -281,6 +281,54 @@ def test_the_home_page_count_follows_residents_answers(births, owner):
         )
         assert response.status_code == 200
     assert "待我处理 <strong>1</strong> 项" in client.get(home).content.decode()
+
+
+def test_the_home_page_count_follows_drafts_in_and_out_of_review(births, owner, publisher, clerk):
+    from procedures import publishing, reviews
+    from procedures.models import ReviewRules
+
+    editor, reviewer = signed_in(owner), signed_in(publisher)
+
+    def count(client) -> str:
+        page = client.get(reverse("hall:home")).content.decode()
+        return re.search(r"待我处理 <strong>(\d+)</strong> 项", page)[1]
+
+    assert (count(editor), count(reviewer)) == ("0", "0")
+    draft = submitted_by(owner, births)
+    assert (count(editor), count(reviewer)) == ("0", "1")
+    assert "等我审核 1 项" in reviewer.get(reverse("hall:home")).content.decode()
+    reviews.send_back(draft, by=publisher, comment="电话少了一位")
+    assert (count(editor), count(reviewer)) == ("1", "0")
+    assert "退回给我修改 1 项" in editor.get(reverse("hall:home")).content.decode()
+    draft = publishing.save_draft(
+        draft, content={"phone": "021-1234 5679"}, expected_revision=draft.revision, by=owner
+    )
+    draft = reviews.submit_for_review(draft, by=owner, change_summary="咨询电话更换")
+    assert (count(editor), count(reviewer)) == ("0", "1")
+    publishing.save_draft(draft, content={}, expected_revision=draft.revision, by=owner)
+    assert count(reviewer) == "0"  # changed after it was submitted: no longer to review
+    draft = submitted_by(publisher, make_published("独生子女证"))
+    assert count(reviewer) == "0"
+    ReviewRules.objects.create(allow_self_approval=True)
+    assert count(reviewer) == "1"
+    publishing.discard_draft(draft, by=publisher)
+    assert count(reviewer) == "0"
+    assert "待我处理" not in signed_in(clerk).get(reverse("hall:home")).content.decode()
+
+
+def test_the_queue_lists_drafts_to_review_for_reviewers_only(births, owner, publisher, clerk):
+    from procedures import reviews
+
+    draft = submitted_by(owner, births)
+    page = signed_in(publisher).get(reverse("upkeep:queue")).content.decode()
+    assert "等我审核" in page and reverse("procedures:publish", args=[draft.pk]) in page
+    assert "李编 提交审核：咨询电话更换" in page
+    reviews.send_back(draft, by=publisher, comment="电话少了一位")
+    page = signed_in(owner).get(reverse("upkeep:queue")).content.decode()
+    assert "等我审核" not in page and "退回给我修改" in page
+    assert "chief 退回修改：电话少了一位" in page
+    assert reverse("admin:procedures_procedureversion_change", args=[draft.pk]) in page
+    assert signed_in(clerk).get(reverse("upkeep:queue")).status_code == 403
 
 
 def test_owners_are_set_per_line_and_item_and_bad_values_save_nothing(

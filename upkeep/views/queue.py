@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from procedures.models import Procedure
+from procedures.roles import Visitor, can_publish
 from upkeep import queue as queues
 from upkeep import rechecks, roles
 from upkeep.exceptions import Refused
@@ -20,6 +21,16 @@ from upkeep.ownership import names, standing_of
 # Each section shows its first entries (the most urgent, the most viewed); the rest are counted.
 SHOWN = 50
 SECTIONS = (
+    (
+        "returned",
+        "退回给我修改",
+        "审核人退回给您的草稿：打开草稿，按意见修改并保存，再重新提交审核。",
+    ),
+    (
+        "to_review",
+        "等我审核",
+        "同事提交审核的草稿，等得最久的在前：核对改动后发布，或写明意见退回。",
+    ),
     (
         "report",
         "报错与办不成",
@@ -49,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     sections = [
         (kind, heading, help, found.of_kind(kind))
         for kind, heading, help in SECTIONS
-        if everyone or kind != "search"
+        if _shown(kind, request.user, everyone=everyone)
     ]
     shown = [entry for *_, entries in sections for entry in entries[:SHOWN]]
     owners = names(entry.standing.stewards.owner_id for entry in shown if entry.standing)
@@ -66,6 +77,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "upkeep/queue.html", context)
+
+
+def _shown(kind: str, user: Visitor, *, everyone: bool) -> bool:
+    """搜索找不到 in everyone's queue only; 等我审核 to those who may publish."""
+    if kind == "search":
+        return everyone
+    if kind == "to_review":
+        return can_publish(user)
+    return True
 
 
 @require_POST
