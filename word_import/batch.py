@@ -6,7 +6,7 @@ import dataclasses
 from django.contrib.auth.models import User
 from django.db import DatabaseError
 
-from procedures.models import Category, ProcedureVersion
+from procedures.models import Category, Procedure, ProcedureVersion
 from word_import.blocks import NotAWordFile, read_blocks
 from word_import.drafts import draft_from
 from word_import.guide import SURE, Imported, recognise
@@ -22,10 +22,12 @@ class Line:
     unsure: list[str] = dataclasses.field(default_factory=list)
     unplaced: int = 0
     refused: str = ""
+    # Another procedure of the same title: the same guide imported twice, most likely.
+    same_title: Procedure | None = None
 
     @property
     def needs_a_look(self) -> bool:
-        return bool(self.refused or self.unsure or self.unplaced)
+        return bool(self.refused or self.unsure or self.unplaced or self.same_title)
 
 
 def import_files(files: list[Incoming], *, category: Category, by: User) -> list[Line]:
@@ -54,9 +56,16 @@ def import_files(files: list[Incoming], *, category: Category, by: User) -> list
                 recognised=len(imported.recognised()),
                 unsure=unsure(imported),
                 unplaced=len(record.unplaced),
+                same_title=same_title(draft),
             )
         )
     return lines
+
+
+def same_title(draft: ProcedureVersion) -> Procedure | None:
+    """A procedure still handled, other than the draft's, with a version of the draft's title."""
+    others = Procedure.objects.exclude(pk=draft.procedure_id).filter(retired_at__isnull=True)
+    return others.filter(versions__title=draft.title).order_by("pk").first()
 
 
 LISTS = {"materials": "申请材料", "steps": "办理流程", "faqs": "常见问题"}

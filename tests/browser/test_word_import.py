@@ -69,3 +69,22 @@ def test_an_editor_imports_a_folder_reviews_one_and_submits_it(page, screenshot,
     draft = ProcedureVersion.objects.get(title="独生子女父母光荣证")
     assert draft.review_state == ProcedureVersion.Review.SUBMITTED
     assert "光荣证遗失的" in draft.conditions and draft.number is None
+
+
+def test_a_guide_imported_twice_is_flagged_with_a_link_to_the_first(page, screenshot):
+    make_category("计划生育")
+    make_user("xiaoli", EDITORS, is_staff=True, first_name="小李")
+    log_in(page, "xiaoli")
+    for _ in range(2):
+        page.goto("/edit/drafts/")
+        page.get_by_role("link", name="导入 Word 办事指南…").click()
+        page.select_option("#id_category", label="计划生育")
+        page.set_input_files("#id_files", str(CORPUS / "auto_numbered.docx"))
+        page.get_by_role("button", name="导入").click()
+        page.locator(".word-import-lines").wait_for()
+    flag = page.locator(".word-import-same")
+    assert "已有同名事项" in flag.inner_text() and "如是重复导入" in flag.inner_text()
+    screenshot("word-import-5-imported-twice", full_page=True)
+    flag.get_by_role("link").click()
+    page.get_by_text("全部版本").wait_for()
+    assert ProcedureVersion.objects.filter(title="生育登记").count() == 2

@@ -63,6 +63,27 @@ def test_a_folder_of_guides_becomes_drafts_with_a_line_each(editor_client):
     assert all(p.latest_version_id is None for p in Procedure.objects.all())  # nothing published
 
 
+def test_a_guide_imported_again_is_flagged_as_a_likely_repeat(editor_client):
+    category = make_category("计划生育")
+    url = reverse("word_import:upload")
+    editor_client.post(url, {"category": category.pk, "files": [folder_zip("auto_numbered.docx")]})
+    again = folder_zip("auto_numbered.docx")
+    page = editor_client.post(url, {"category": category.pk, "files": [again]}).content.decode()
+    first = Procedure.objects.order_by("pk").first()
+    assert Procedure.objects.count() == 2  # drafted all the same: two items may share a title
+    assert "已有同名事项" in page and "如是重复导入，请删除这份草稿" in page
+    assert reverse("admin:procedures_procedure_change", args=[first.pk]) in page
+
+
+def test_a_guide_with_a_title_of_its_own_is_not_flagged(editor_client):
+    category = make_category("计划生育")
+    upload = folder_zip("auto_numbered.docx")
+    page = editor_client.post(
+        reverse("word_import:upload"), {"category": category.pk, "files": [upload]}
+    ).content.decode()
+    assert "已建草稿“生育登记”" in page and "已有同名事项" not in page
+
+
 def test_without_a_category_or_files_nothing_is_created(editor_client):
     page = editor_client.post(
         reverse("word_import:upload"), {"files": [docx("auto_numbered.docx")]}
