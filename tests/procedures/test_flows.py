@@ -56,15 +56,23 @@ def test_a_condition_reads_as_words():
     assert flows.describe(condition) == "户籍是外地户籍，且代办不是本人办理"
 
 
+def test_a_condition_reads_to_a_resident_by_the_answers_alone():
+    assert flows.in_words(when("婚姻", "未婚") + when("落户", "随父落户")) == "未婚、随父落户"
+    assert flows.in_words(when("户籍", "外地户籍", "港澳台")) == "外地户籍或港澳台"
+    either = when("婚姻", "已婚", "再婚") + when("代办", "本人办理", op="none")
+    assert flows.in_words(either) == "已婚或再婚，且不是本人办理"
+    assert flows.needed_when(when("代办", "是")) == "代办“是”时需要"
+
+
 def test_materials_narrow_to_the_case_with_reasons():
     narrowed = {
         n.item.name: n for n in flows.narrow_materials(ITEM.materials, {"户籍": "外地户籍"})
     }
     assert narrowed["居民身份证"].state == flows.NEEDED
     assert narrowed["居住证"].state == flows.NEEDED
-    assert narrowed["居住证"].reason == "因为户籍是外地户籍"
+    assert narrowed["居住证"].reason == "外地户籍时需要"
     assert narrowed["授权委托书"].state == flows.MAYBE
-    assert "代办" in narrowed["授权委托书"].reason
+    assert narrowed["授权委托书"].reason == "不是本人办理时需要"
     # A written condition alone is left to staff: it stays 按情形 whatever the answers.
     assert narrowed["婚育证明"].state == flows.MAYBE
     assert narrowed["婚育证明"].reason == "再婚的"
@@ -389,7 +397,7 @@ def test_a_material_with_only_a_picked_condition_states_it_in_words():
         materials=({"name": "居住证", "required": False, "when": when("户籍", "外地户籍")},),
         questions=FLOW_QUESTIONS,
     )
-    assert version.materials.get().requirement() == "按情形：户籍是外地户籍时"
+    assert version.materials.get().requirement() == "按情形：外地户籍时需要"
 
 
 def test_a_case_answering_a_removed_option_fails_instead_of_passing():
