@@ -388,6 +388,7 @@ class Outcome:
     variants: tuple[str, ...]  # slugs of the members that apply (a family should have one)
     needed: tuple[str, ...]  # names of the materials needed for certain
     undecided: tuple[str, ...]  # names whose need waits for an unanswered question
+    covered: tuple[str, ...] = ()  # choices a needed material already is (居民身份证或户口簿)
 
 
 def outcome(flow: Flow, answers: Answers, resolve: Resolver | None = None) -> Outcome:
@@ -407,7 +408,8 @@ def outcome(flow: Flow, answers: Answers, resolve: Resolver | None = None) -> Ou
     )
     needed = tuple(m.name for m in merged if m.state == NEEDED)
     undecided = tuple(m.name for m in merged if m.state == MAYBE and m.waits)
-    return Outcome(variants, needed, undecided)
+    covered = tuple(kind for m in merged if m.state == NEEDED for kind in m.covers)
+    return Outcome(variants, needed, undecided, covered)
 
 
 def _needed_and_undecided(
@@ -439,7 +441,8 @@ def run_case(flow: Flow, case: FlowCase, resolve: Resolver | None = None) -> lis
         failures.append(f"{name}应指向「{wanted}」，实际是：{got}。")
     if flow.kind == "item" or case.materials:
         expected = list(dict.fromkeys(case.materials))
-        missing = [m for m in expected if m not in result.needed and m not in result.undecided]
+        found = {*result.needed, *result.undecided, *result.covered}
+        missing = [m for m in expected if m not in found]
         extra = [m for m in result.needed if m not in expected]
         if missing:
             failures.append(f"{name}缺少应提交的材料：{'、'.join(missing)}。")

@@ -418,6 +418,63 @@ def test_a_merged_row_keeps_each_procedures_own_wording():
     assert merged[0].notes == ["生育保险：本人"]
 
 
+def test_a_choice_another_procedure_already_needs_is_not_listed_again():
+    birth = (material("居民身份证"), material("居民户口簿"))
+    insurance = (
+        material("居民身份证或户口簿", note="参保人的"),
+        material("居住证", required=False),
+    )
+    merged = {m.name: m for m in bundles.merge([("出生登记", birth), ("医保", insurance)], {})}
+    assert list(merged) == ["居民身份证", "居民户口簿", "居住证"]
+    card = merged["居民身份证"]
+    assert card.used_for == ["出生登记", "医保"] and card.state == flows.NEEDED
+    assert card.wordings == ["医保：居民身份证或户口簿"] and card.notes == ["医保：参保人的"]
+    assert card.covers == ["居民身份证或户口簿"] and card.rows == 2
+
+
+def test_a_choice_stays_its_own_row_when_nothing_needed_for_certain_is_one_of_them():
+    first = (material("居民户口簿", required=False, cond=when("户籍", "本区户籍")),)
+    second = (material("居民身份证或户口簿"), material("劳动合同或营业执照"))
+    third = (material("营业执照及复印件"), material("解除或终止劳动合同证明"))
+    merged = bundles.merge([("A", first), ("B", second), ("C", third)], {})
+    assert [m.name for m in merged] == [
+        "居民户口簿",
+        "居民身份证或户口簿",
+        "劳动合同或营业执照",
+        "营业执照及复印件",
+        "解除或终止劳动合同证明",
+    ]
+
+
+def test_merged_copies_never_fall_below_what_one_procedure_asks():
+    birth = (
+        material("父亲居民身份证", kind="居民身份证"),
+        material("母亲居民身份证", kind="居民身份证"),
+        material("代办人身份证", kind="居民身份证", required=False),
+    )
+    card = (material("居民身份证", copies=1),)
+    merged = bundles.merge([("出生登记", birth), ("社保卡", card)], {})
+    assert [(m.name, m.copies) for m in merged] == [("居民身份证", 2)]
+
+
+def test_a_case_listing_a_choice_merged_into_a_needed_row_still_passes():
+    flow = flows.Flow(
+        kind="bundle",
+        title="新生儿出生",
+        members=(flows.FlowMember("a", "出生登记"), flows.FlowMember("b", "医保")),
+        cases=(
+            flows.FlowCase("旧的写法", (), materials=("居民身份证", "居民身份证或户口簿")),
+            flows.FlowCase("新的写法", (), materials=("居民身份证",)),
+        ),
+    )
+    members = {
+        "a": flows.Flow(kind="item", title="出生登记", materials=(material("居民身份证"),)),
+        "b": flows.Flow(kind="item", title="医保", materials=(material("居民身份证或户口簿"),)),
+    }
+    for case in flow.cases:
+        assert flows.run_case(flow, case, members.get) == []
+
+
 @pytest.mark.django_db
 def test_a_family_asks_its_variants_questions_only_once_it_chose_one():
     from procedures.views.guides import case_of
