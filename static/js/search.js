@@ -137,6 +137,23 @@
       return item;
     }
 
+    // A phone text (供电 95598；自来水 0571-8888 6600) with each number a tel: link, as the
+    // results page shows it (search/templatetags/referrals.py, the same pattern).
+    function dialled(text) {
+      const dd = element("dd");
+      let start = 0;
+      text.replace(/\d{3,}(?:[- ]\d{2,})*/g, function (number, at) {
+        dd.append(document.createTextNode(text.slice(start, at)));
+        const link = element("a", "", number);
+        link.href = "tel:" + number.replace(/ /g, "");
+        dd.append(link);
+        start = at + number.length;
+        return number;
+      });
+      dd.append(document.createTextNode(text.slice(start)));
+      return dd;
+    }
+
     // Where to go for what the hall does not handle (转介清单); a small note under results.
     function referralCard(referral, note) {
       const card = element("div", "referral" + (note ? " referral--note" : ""));
@@ -148,7 +165,9 @@
       [["地址", referral.address], ["电话", referral.phone], ["办公时间", referral.hours]]
         .forEach(function (pair) {
           if (!pair[1]) return;
-          details.append(element("dt", "", pair[0]), element("dd", "", String(pair[1])));
+          const text = String(pair[1]);
+          details.append(element("dt", "", pair[0]),
+            pair[0] === "电话" ? dialled(text) : element("dd", "", text));
         });
       card.append(details);
       if (referral.note) card.append(element("p", "referral__note", String(referral.note)));
