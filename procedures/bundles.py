@@ -8,6 +8,7 @@ lists variants of which the answers pick one. Both are procedures whose versions
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 
 from django.db import models
@@ -58,6 +59,8 @@ class MergedMaterial:
     wordings: list[str] = dataclasses.field(default_factory=list)
     waits: bool = False  # 待确认 because a question is unanswered (not a written condition)
     rows: int = 0  # material rows of the procedures merged into this one
+    # Kinds offering a choice this row already is (居民身份证或户口簿 in 居民身份证's row).
+    covers: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def form_label(self) -> str:
@@ -77,49 +80,111 @@ def merge(
 ) -> list[MergedMaterial]:
     """The materials of procedures (title, materials), each kind once, in first-asked order.
 
-    A procedure still 待确认 for the case (`member_states`) makes its materials 待确认 too.
+    A procedure still 待确认 for the case (`member_states`) makes its materials 待确认 too. A
+    material offering a choice (居民身份证或户口簿) joins the row of a choice another procedure
+    needs anyway. Copies are the most one procedure asks: its rows of a kind added up.
     """
+    rows = [
+        (title, _narrowed(title, materials, answers, member_states)) for title, materials in members
+    ]
+    needed = [r.material.kind for _, found in rows for r in found if r.state == NEEDED]
     merged: dict[str, MergedMaterial] = {}
-    for title, materials in members:
-        member_state = member_states.get(title) if member_states else None
-        for narrowed in narrow_materials(materials, answers):
-            if narrowed.state == LEFT_OUT:
-                continue
-            material: FlowMaterial = narrowed.item
-            state, reason = narrowed.state, narrowed.reason
-            waits = state == MAYBE and bool(material.when)
-            if member_state is not None and member_state.state == MAYBE:
-                state, reason, waits = MAYBE, f"如需办理「{title}」", True
-            entry = merged.get(material.kind)
+    for title, found in rows:
+        counted: dict[str, int] = {}
+        for row in found:
+            chosen = _chosen_instead(row.material.kind, needed) if len(members) > 1 else None
+            key = chosen or row.material.kind
+            entry = merged.get(key)
             if entry is None:
-                entry = merged[material.kind] = MergedMaterial(
-                    name=material.kind,
-                    form=material.form,
-                    copies=material.copies,
-                    electronic=material.electronic,
-                    state=state,
+                entry = merged[key] = MergedMaterial(
+                    name=key, form=row.material.form, copies=0, electronic=False, state=row.state
                 )
-            else:
-                entry.form = strictest(entry.form, material.form)
-                entry.copies = max(entry.copies, material.copies)
-                entry.electronic = entry.electronic or material.electronic
-                if state == NEEDED:
-                    entry.state = NEEDED
-            entry.rows += 1
-            entry.waits = entry.state == MAYBE and (entry.waits or waits)
-            if title not in entry.used_for:
-                entry.used_for.append(title)
-            if state == MAYBE and reason:
-                entry.reasons.append(reason if len(members) == 1 else f"{title}：{reason}")
-            if material.name != material.kind:
-                wording = f"{title}：{material.name}" if len(members) > 1 else material.name
-                if wording not in entry.wordings:
-                    entry.wordings.append(wording)
-            if material.note:
-                note = f"{title}：{material.note}" if len(members) > 1 else material.note
-                if note not in entry.notes:
-                    entry.notes.append(note)
+            copies = row.material.copies
+            if chosen:
+                entry.covers.append(row.material.kind)
+            elif row.state == NEEDED:  # two rows of a kind needed by one procedure: two documents
+                copies = counted[key] = counted.get(key, 0) + copies
+            _add(entry, row, title, copies=copies, of=len(members))
     return list(merged.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    material: FlowMaterial
+    state: str
+    reason: str
+    waits: bool
+
+
+def _narrowed(
+    title: str,
+    materials: Sequence[FlowMaterial],
+    answers: Answers,
+    member_states: Mapping[str, Narrowed] | None,
+) -> list[_Row]:
+    """A procedure's materials the case may need (left-out ones dropped), with why."""
+    member_state = member_states.get(title) if member_states else None
+    found = []
+    for narrowed in narrow_materials(materials, answers):
+        material: FlowMaterial = narrowed.item
+        if narrowed.state == LEFT_OUT:
+            continue
+        if member_state is not None and member_state.state == MAYBE:
+            found.append(_Row(material, MAYBE, f"如需办理「{title}」", True))
+        else:
+            waits = narrowed.state == MAYBE and bool(material.when)
+            found.append(_Row(material, narrowed.state, narrowed.reason, waits))
+    return found
+
+
+def choices(name: str) -> list[str]:
+    """The documents a material offers a choice of: 居民身份证或户口簿 → 居民身份证, 户口簿.
+
+    Words in brackets explain, and 及/和 ask for several documents: neither offers a choice.
+    """
+    plain = _unbracketed(name)
+    if "或" not in plain or any(word in plain for word in ("及", "和", "并")):
+        return []
+    return [part for part in re.split("[或、]", plain) if len(part) >= 2]
+
+
+def _chosen_instead(kind: str, needed: Sequence[str]) -> str | None:
+    """A kind needed anyway that is one of `kind`'s choices (a 居民户口簿 is a 户口簿)."""
+    offered = choices(kind)
+    for other in needed:
+        named = _unbracketed(other)
+        if other != kind and not choices(other) and any(named.endswith(c) for c in offered):
+            return other
+    return None
+
+
+def _unbracketed(name: str) -> str:
+    return re.sub(r"（[^）]*）|\([^)]*\)", "", name)
+
+
+def _add(entry: MergedMaterial, row: _Row, title: str, *, copies: int, of: int) -> None:
+    """One procedure's row merged into the entry of its kind."""
+    material = row.material
+    if entry.rows:
+        entry.form = strictest(entry.form, material.form)
+    entry.copies = max(entry.copies, copies)
+    entry.electronic = entry.electronic or material.electronic
+    if row.state == NEEDED:
+        entry.state = NEEDED
+    entry.rows += 1
+    entry.waits = entry.state == MAYBE and (entry.waits or row.waits)
+    if title not in entry.used_for:
+        entry.used_for.append(title)
+    if row.state == MAYBE and row.reason:
+        entry.reasons.append(row.reason if of == 1 else f"{title}：{row.reason}")
+    if material.name != entry.name:
+        wording = f"{title}：{material.name}" if of > 1 else material.name
+        if wording not in entry.wordings:
+            entry.wordings.append(wording)
+    if material.note:
+        note = f"{title}：{material.note}" if of > 1 else material.note
+        if note not in entry.notes:
+            entry.notes.append(note)
 
 
 # ---------------------------------------------------------------------------- from the database

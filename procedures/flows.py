@@ -169,9 +169,32 @@ def describe(when: Iterable[Mapping[str, Any]]) -> str:
     return "，且".join(parts)
 
 
-def undecided_by(when: Iterable[Mapping[str, Any]], answers: Answers) -> list[str]:
-    """The unanswered questions a condition still waits for."""
-    return [c["question"] for c in when if c.get("question") not in answers]
+# Options that say nothing without their question (代办：是): named with the question.
+BARE_OPTIONS = frozenset({"是", "否", "不是", "有", "无", "没有", "要", "不要", "需要", "不需要"})
+
+
+def in_words(when: Iterable[Mapping[str, Any]]) -> str:
+    """A condition as a resident says it, by the options chosen: 未婚、随父落户.
+
+    `describe` names each question for editors; residents see only their own answers.
+    """
+    parts = [_clause_in_words(clause) for clause in when]
+    joiner = "，且" if any("或" in part for part in parts) else "、"
+    return joiner.join(parts)
+
+
+def _clause_in_words(clause: Mapping[str, Any]) -> str:
+    options = [
+        f"{clause.get('question')}“{option}”" if option in BARE_OPTIONS else option
+        for option in clause.get("options", ())
+    ]
+    said = "或".join(options)
+    return said if clause.get("op", ANY) == ANY else f"不是{said}"
+
+
+def needed_when(when: Iterable[Mapping[str, Any]]) -> str:
+    """Why a material or member is asked for: 已婚时需要."""
+    return f"{in_words(when)}时需要"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,12 +221,11 @@ def narrow(
             continue
         decided = evaluate(when, answers)
         if decided is True:
-            narrowed.append(Narrowed(item, NEEDED, f"因为{describe(when)}"))
+            narrowed.append(Narrowed(item, NEEDED, needed_when(when)))
         elif decided is False:
-            narrowed.append(Narrowed(item, LEFT_OUT, f"只在{describe(when)}时需要"))
+            narrowed.append(Narrowed(item, LEFT_OUT, f"{in_words(when)}时才需要"))
         else:
-            waiting = "、".join(undecided_by(when, answers))
-            narrowed.append(Narrowed(item, MAYBE, f"取决于：{waiting}（{describe(when)}时需要）"))
+            narrowed.append(Narrowed(item, MAYBE, needed_when(when)))
     return narrowed
 
 
@@ -366,6 +388,7 @@ class Outcome:
     variants: tuple[str, ...]  # slugs of the members that apply (a family should have one)
     needed: tuple[str, ...]  # names of the materials needed for certain
     undecided: tuple[str, ...]  # names whose need waits for an unanswered question
+    covered: tuple[str, ...] = ()  # choices a needed material already is (居民身份证或户口簿)
 
 
 def outcome(flow: Flow, answers: Answers, resolve: Resolver | None = None) -> Outcome:
@@ -385,7 +408,8 @@ def outcome(flow: Flow, answers: Answers, resolve: Resolver | None = None) -> Ou
     )
     needed = tuple(m.name for m in merged if m.state == NEEDED)
     undecided = tuple(m.name for m in merged if m.state == MAYBE and m.waits)
-    return Outcome(variants, needed, undecided)
+    covered = tuple(kind for m in merged if m.state == NEEDED for kind in m.covers)
+    return Outcome(variants, needed, undecided, covered)
 
 
 def _needed_and_undecided(
@@ -417,7 +441,8 @@ def run_case(flow: Flow, case: FlowCase, resolve: Resolver | None = None) -> lis
         failures.append(f"{name}应指向「{wanted}」，实际是：{got}。")
     if flow.kind == "item" or case.materials:
         expected = list(dict.fromkeys(case.materials))
-        missing = [m for m in expected if m not in result.needed and m not in result.undecided]
+        found = {*result.needed, *result.undecided, *result.covered}
+        missing = [m for m in expected if m not in found]
         extra = [m for m in result.needed if m not in expected]
         if missing:
             failures.append(f"{name}缺少应提交的材料：{'、'.join(missing)}。")

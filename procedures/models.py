@@ -585,9 +585,9 @@ class Material(VersionPart):
         if self.required:
             return self.requirement_label()
         if not self.condition and self.when:
-            from procedures.flows import describe  # flows reads the models' format module
+            from procedures.flows import needed_when  # flows reads the models' format module
 
-            return f"{self.requirement_label()}：{describe(self.when)}时"
+            return f"{self.requirement_label()}：{needed_when(self.when)}"
         return f"{self.requirement_label()}：{self.condition or '视情况提供'}"
 
 

@@ -21,6 +21,11 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
 # MPO: the JPEG that phones write with a second, depth or preview, frame; the first is the photo.
 FORMATS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "GIF": "png", "WEBP": "png"}
+# How those formats begin: a file that begins so and does not open is damaged, not of a wrong kind.
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+DAMAGED = (
+    "文件已损坏，或者不是真正的图片，打不开。请用看图软件打开看看，重新保存或重新扫描后再上传。"
+)
 
 
 class UploadRefused(ProcedureError):
@@ -69,8 +74,14 @@ def _open(upload: UploadedFile, max_side: int) -> Image.Image:
         image.draft(None, (max_side, max_side))  # a JPEG decodes at 1/2, 1/4 or 1/8 size
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise UploadRefused(refused) from None
+        raise UploadRefused(DAMAGED if _begins_as_image(upload) else refused) from None
     return image
+
+
+def _begins_as_image(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    head: bytes = upload.read(12)
+    return head.startswith(SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 def _eight_bit(image: Image.Image) -> Image.Image:

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # 我最近查看 in a signed cookie: opening a page saves no session.
     "hall.recent.RecentCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sopdesk.errors.MethodNotAllowedPage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the login page's message.
     "axes.middleware.AxesMiddleware",

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from procedures.views import editing
 
@@ -16,6 +17,12 @@ class NoMail(TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.get(request, *args, **kwargs)
+
+
+# Browsers ask for /favicon.ico whatever the page links: they get the icon the pages link.
+class Favicon(RedirectView):
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return static_url("favicon.svg")
 
 
 NO_MAIL = NoMail.as_view()
@@ -32,6 +39,7 @@ PASSWORD_RESET = (
 )
 
 urlpatterns = [
+    path("favicon.ico", Favicon.as_view()),
     path("admin/", admin.site.urls),
     *PASSWORD_RESET,
     path("accounts/", include("django.contrib.auth.urls")),

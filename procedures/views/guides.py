@@ -21,7 +21,7 @@ from procedures.flows import (
     Narrowed,
     answers_from_query,
     case_label,
-    describe,
+    in_words,
     narrow_materials,
     param_name,
     query_items,
@@ -46,7 +46,7 @@ class Stage:
 
     view: MemberView
     url: str
-    condition: str  # its `when` in words: 户籍是外地户籍
+    condition: str  # when it applies, as a resident says it: 首次申领时办理 (or empty)
 
     @property
     def steps(self) -> list[Any]:
@@ -160,7 +160,8 @@ class Case:
             query := urlencode(query_items(view.flow.questions, self.answers))
         ):
             url = f"{url}?{query}"
-        return Stage(view, url, describe(view.member.when or ()))
+        when = view.member.when or ()
+        return Stage(view, url, f"{in_words(when)}时办理" if when else "")
 
 
 def case_of(version: ProcedureVersion, query: Mapping[str, Any]) -> Case:

@@ -137,6 +137,23 @@
       return item;
     }
 
+    // A phone text (供电 95598；自来水 0571-8888 6600) with each number a tel: link, as the
+    // results page shows it (search/templatetags/referrals.py, the same pattern).
+    function dialled(text) {
+      const dd = element("dd");
+      let start = 0;
+      text.replace(/\d{3,}(?:[- ]\d{2,})*/g, function (number, at) {
+        dd.append(document.createTextNode(text.slice(start, at)));
+        const link = element("a", "", number);
+        link.href = "tel:" + number.replace(/ /g, "");
+        dd.append(link);
+        start = at + number.length;
+        return number;
+      });
+      dd.append(document.createTextNode(text.slice(start)));
+      return dd;
+    }
+
     // Where to go for what the hall does not handle (转介清单); a small note under results.
     function referralCard(referral, note) {
       const card = element("div", "referral" + (note ? " referral--note" : ""));
@@ -148,7 +165,9 @@
       [["地址", referral.address], ["电话", referral.phone], ["办公时间", referral.hours]]
         .forEach(function (pair) {
           if (!pair[1]) return;
-          details.append(element("dt", "", pair[0]), element("dd", "", String(pair[1])));
+          const text = String(pair[1]);
+          details.append(element("dt", "", pair[0]),
+            pair[0] === "电话" ? dialled(text) : element("dd", "", text));
         });
       card.append(details);
       if (referral.note) card.append(element("p", "referral__note", String(referral.note)));
@@ -162,6 +181,9 @@
       const referral = data.referral && typeof data.referral === "object" ? data.referral : null;
       const notHere = data.not_here === true;
       const notHereText = "本中心没有「" + query + "」对应的事项。";
+      // A query the server refused (too long) is told as the results page tells it.
+      const refused = typeof data.error === "string" ? data.error : "";
+      const nothing = refused || (notHere ? notHereText : "没有找到匹配的事项。");
       results = answers.concat(related);
       list.replaceChildren();
       if (notHere && (referral || related.length)) {
@@ -189,13 +211,13 @@
       active = -1;
       const shown = list.children.length > 0;
       list.hidden = !shown;
-      empty.textContent = notHere ? notHereText : "没有找到匹配的事项。";
+      empty.textContent = nothing;
       empty.hidden = shown;
       input.setAttribute("aria-expanded", shown ? "true" : "false");
       input.removeAttribute("aria-activedescendant");
       let said = answers.length
         ? "找到 " + answers.length + " 个事项，用上下键选择。"
-        : (notHere ? notHereText : "没有找到匹配的事项。");
+        : nothing;
       if (referral) said += "请到" + String(referral.where || "") + "办理。";
       if (related.length) said += "另有 " + related.length + " 个可能相关的事项。";
       status.textContent = said;
@@ -207,7 +229,9 @@
       const url = endpoint + "?" + new URLSearchParams({ q: query, limit: String(LIMIT) });
       const options = { signal: request.signal, headers: { Accept: "application/json" } };
       fetch(url, options)
-        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(function (response) {
+          return response.ok || response.status === 400 ? response.json() : {};
+        })
         .then(function (data) { render(data, query); })
         .catch(function (error) { if (error.name !== "AbortError") close(); });
     }
@@ -271,6 +295,18 @@
     box.focus();
     box.select();
   });
+
+  // The "/" key is named in a box's placeholder (data-key-hint) only where there is a keyboard
+  // to press it: a wide screen with a mouse, not a phone or a tablet.
+  const keyboard = window.matchMedia("(min-width: 901px) and (hover: hover) and (pointer: fine)");
+  function hintKeys() {
+    document.querySelectorAll("input[data-key-hint]").forEach(function (box) {
+      if (!box.dataset.plainPlaceholder) box.dataset.plainPlaceholder = box.placeholder;
+      box.placeholder = box.dataset.plainPlaceholder + (keyboard.matches ? box.dataset.keyHint : "");
+    });
+  }
+  keyboard.addEventListener("change", hintKeys);
+  hintKeys();
 
   document.querySelectorAll("form[data-live-search]").forEach(setUp);
 })();

@@ -93,7 +93,8 @@ def test_a_folder_in_the_uploaded_name_is_dropped():
             ),
             "含有宏",
         ),
-        ("坏图.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "坏图.png"),
+        ("坏图.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "文件已损坏，或者不是真正的图片"),
+        ("坏照片.jpg", b"\xff\xd8\xff\xe0garbagejpeg", "文件已损坏，或者不是真正的图片"),
     ],
 )
 def test_what_is_refused_is_named_with_the_reason(name, content, words):

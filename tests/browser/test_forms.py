@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from blank_forms.models import FormAttachment
 from procedures.roles import EDITORS
@@ -134,3 +135,31 @@ def test_a_blank_form_for_one_procedure_appears_there_only(page, screenshot, lib
     assert "生育登记填写说明" in page.locator(".checklist__item", has_text=BOOKLET).inner_text()
     page.goto("/procedures/ju-zhu-zheng/")
     assert page.locator(".form-download").count() == 0
+
+
+def test_a_refused_upload_comes_back_in_view_and_says_a_damaged_photo_is_damaged(
+    page, screenshot, library, tmp_path
+):
+    """At 1366 × 768 the attach form of a procedure with many materials is below the fold: a
+    refused upload must not come back at the top of the page, where nothing seems to happen."""
+    names = ["《残疾人证申办表》", "居住证", BOOKLET, "居民身份证", "既往病历", "监护关系证明"]
+    make_published(
+        "残疾人证", slug="can-ji-ren-zheng", materials=[{"name": n} for n in [*names, "近期照片"]]
+    )
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0garbagejpeg")
+    log_in(page, "xiaoli")
+    page.goto("/forms/procedures/can-ji-ren-zheng/")
+    page.get_by_label("材料", exact=True).select_option(label="近期照片")
+    page.get_by_label("仅本事项").check()
+    page.get_by_label("示例样表").check()
+    page.get_by_label("文件").set_input_files(str(photo))
+    page.get_by_role("button", name="上传并添加").click()
+
+    refused = page.locator(".attach-refused")
+    expect(refused).to_be_in_viewport()
+    assert "「照片.jpg」：文件已损坏，或者不是真正的图片" in refused.inner_text()
+    expect(page.locator(".field--error .error")).to_be_in_viewport()
+    assert "只能上传" not in page.locator("main").inner_text()
+    screenshot("forms-6-refused-in-view")
+    assert not FormAttachment.objects.exists()

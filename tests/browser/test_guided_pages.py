@@ -4,13 +4,14 @@ import pytest
 
 from procedures.roles import WINDOW_STAFF
 from tests.browser.conftest import log_in
-from tests.factories import make_flow_published, make_user
+from tests.factories import FLOW_MATERIALS, make_flow_published, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_resident_taps_answers_and_sees_only_the_materials_of_the_case(page, screenshot):
-    version = make_flow_published()
+    remarried = {"name": "离婚证", "required": False, "condition": "再婚的"}
+    version = make_flow_published(materials=(*FLOW_MATERIALS, remarried))
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(f"/procedures/{version.procedure.slug}/")
     assert page.get_by_role("button", name="查看").is_hidden()  # answering is enough
@@ -22,7 +23,10 @@ def test_a_resident_taps_answers_and_sees_only_the_materials_of_the_case(page, s
 
     assert "您的情形：本区户籍 · 委托他人代办" in page.locator("#case").inner_text()
     materials = page.locator("#materials").inner_text()
-    assert "授权委托书" in materials and "因为代办不是本人办理" in materials
+    assert "授权委托书" in materials and "不是本人办理时需要" in materials
+    # What the page says is addressed to the resident, not to the clerk.
+    assert "按情形 1 项：符合下面情形的才需要带" in materials
+    assert "请向居民确认" not in materials and "因为" not in materials
     assert page.get_by_text("居住证", exact=True).is_hidden()  # folded away
     page.get_by_text("本情形不需要（1 项）").click()
     assert page.get_by_text("居住证", exact=True).is_visible()

@@ -105,3 +105,18 @@ def test_a_clerk_typing_a_slip_of_the_keyboard_still_gets_the_answer(page, hall,
     assert "工伤认定申请" in answers.inner_text()
     assert "个体工商户设立登记" not in answers.inner_text()
     screenshot("slip-results-page", full_page=True)
+
+
+def test_a_resident_on_a_phone_taps_the_number_of_the_place_to_go(phone, hall):
+    phone.goto("/")
+    phone.locator("form[data-live-search] input[name=q]").first.fill("公积金怎么取")
+    number = phone.locator(".live-results .referral").get_by_role("link", name="12329")
+    number.wait_for()
+    assert number.get_attribute("href") == "tel:12329"
+    phone.screenshot(path="var/screenshots/referral-phone-live.png")
+
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    number = phone.locator("main .referral").get_by_role("link", name="12329")
+    assert number.get_attribute("href") == "tel:12329"
+    phone.screenshot(path="var/screenshots/referral-phone-page.png", full_page=True)

@@ -179,8 +179,13 @@ def test_a_resident_on_a_phone_marks_a_page_as_unhelpful(phone, hall, live_serve
     phone.screenshot(path="var/screenshots/upkeep-c2-phone-thanks.png")
     row = PageFeedback.objects.get()
     assert (row.helpful, row.reason, row.comment) == (False, "differs", "窗口说户口簿要原件")
+    thanks = phone.url
     phone.get_by_role("link", name="返回“生育服务手册”").click()
     assert phone.url.endswith("/procedures/sheng-yu/")
+    # The thanks page's address, opened again from the history, leads back to the page.
+    phone.goto(thanks)
+    assert phone.url.endswith("/procedures/sheng-yu/")
+    assert PageFeedback.objects.count() == 1
 
     # The owner finds it on the item's feedback page and in the monthly report.
     log_in(phone, "xiaoli")

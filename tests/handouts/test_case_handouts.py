@@ -50,7 +50,8 @@ def test_a_conditional_material_the_case_needs_says_why(tmp_path):
     text = text_of(
         handouts.render_handout(version, case=case_of(version, OUTSIDER_BY_PROXY)), tmp_path
     )
-    assert "居住证" in text and "因为户籍是外地户籍" in text
+    assert "居住证" in text and "外地户籍时需要" in text
+    assert "因为" not in text and "户籍是" not in text
     assert "本情形不需要" not in text
 
 
@@ -59,7 +60,7 @@ def test_a_material_still_undecided_is_printed_as_waiting(tmp_path):
     text = text_of(
         handouts.render_handout(version, case=case_of(version, {"hu-ji": "ben-qu-hu-ji"})), tmp_path
     )
-    assert "待确认取决于：代办" in text
+    assert "待确认不是本人办理时需要" in text
 
 
 def test_the_qr_code_opens_the_same_narrowed_page(monkeypatch, settings):
@@ -121,7 +122,8 @@ def test_a_familys_handout_is_its_chosen_variants_case_handout(client, family, t
 
 def test_an_undecided_familys_handout_lists_its_variants(client, family, tmp_path):  # noqa: F811
     text = text_of(handout(client, family, ""), tmp_path)
-    assert "居民身份证首次申领" in text and "适用于：情形是首次申领" in text
+    assert "居民身份证首次申领" in text and "首次申领时办理" in text
+    assert "情形是" not in text
     assert "居民身份证到期换领" in text
 
 
@@ -131,7 +133,7 @@ def test_a_bundles_handout_prints_the_merged_list_and_the_stages(client, bundle,
     assert text.count("居民身份证") == 1
     assert "营业执照、食品经营许可" in text and "可电子核验" in text
     assert "2个事项共4项材料，合并后3项" in text
-    assert "消防安全检查" in text and "本情形不需办理只在面积是500平方米以上时需要" in text
+    assert "消防安全检查" in text and "本情形不需办理500平方米以上时才需要" in text
     assert "内部" not in text
     assert page_count(pdf, tmp_path) == 1
 

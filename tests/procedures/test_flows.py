@@ -56,15 +56,23 @@ def test_a_condition_reads_as_words():
     assert flows.describe(condition) == "户籍是外地户籍，且代办不是本人办理"
 
 
+def test_a_condition_reads_to_a_resident_by_the_answers_alone():
+    assert flows.in_words(when("婚姻", "未婚") + when("落户", "随父落户")) == "未婚、随父落户"
+    assert flows.in_words(when("户籍", "外地户籍", "港澳台")) == "外地户籍或港澳台"
+    either = when("婚姻", "已婚", "再婚") + when("代办", "本人办理", op="none")
+    assert flows.in_words(either) == "已婚或再婚，且不是本人办理"
+    assert flows.needed_when(when("代办", "是")) == "代办“是”时需要"
+
+
 def test_materials_narrow_to_the_case_with_reasons():
     narrowed = {
         n.item.name: n for n in flows.narrow_materials(ITEM.materials, {"户籍": "外地户籍"})
     }
     assert narrowed["居民身份证"].state == flows.NEEDED
     assert narrowed["居住证"].state == flows.NEEDED
-    assert narrowed["居住证"].reason == "因为户籍是外地户籍"
+    assert narrowed["居住证"].reason == "外地户籍时需要"
     assert narrowed["授权委托书"].state == flows.MAYBE
-    assert "代办" in narrowed["授权委托书"].reason
+    assert narrowed["授权委托书"].reason == "不是本人办理时需要"
     # A written condition alone is left to staff: it stays 按情形 whatever the answers.
     assert narrowed["婚育证明"].state == flows.MAYBE
     assert narrowed["婚育证明"].reason == "再婚的"
@@ -389,7 +397,7 @@ def test_a_material_with_only_a_picked_condition_states_it_in_words():
         materials=({"name": "居住证", "required": False, "when": when("户籍", "外地户籍")},),
         questions=FLOW_QUESTIONS,
     )
-    assert version.materials.get().requirement() == "按情形：户籍是外地户籍时"
+    assert version.materials.get().requirement() == "按情形：外地户籍时需要"
 
 
 def test_a_case_answering_a_removed_option_fails_instead_of_passing():
@@ -408,6 +416,63 @@ def test_a_merged_row_keeps_each_procedures_own_wording():
     assert [m.name for m in merged] == ["居民身份证"]
     assert merged[0].wordings == ["出生登记：父母双方居民身份证", "生育保险：生育妇女本人的身份证"]
     assert merged[0].notes == ["生育保险：本人"]
+
+
+def test_a_choice_another_procedure_already_needs_is_not_listed_again():
+    birth = (material("居民身份证"), material("居民户口簿"))
+    insurance = (
+        material("居民身份证或户口簿", note="参保人的"),
+        material("居住证", required=False),
+    )
+    merged = {m.name: m for m in bundles.merge([("出生登记", birth), ("医保", insurance)], {})}
+    assert list(merged) == ["居民身份证", "居民户口簿", "居住证"]
+    card = merged["居民身份证"]
+    assert card.used_for == ["出生登记", "医保"] and card.state == flows.NEEDED
+    assert card.wordings == ["医保：居民身份证或户口簿"] and card.notes == ["医保：参保人的"]
+    assert card.covers == ["居民身份证或户口簿"] and card.rows == 2
+
+
+def test_a_choice_stays_its_own_row_when_nothing_needed_for_certain_is_one_of_them():
+    first = (material("居民户口簿", required=False, cond=when("户籍", "本区户籍")),)
+    second = (material("居民身份证或户口簿"), material("劳动合同或营业执照"))
+    third = (material("营业执照及复印件"), material("解除或终止劳动合同证明"))
+    merged = bundles.merge([("A", first), ("B", second), ("C", third)], {})
+    assert [m.name for m in merged] == [
+        "居民户口簿",
+        "居民身份证或户口簿",
+        "劳动合同或营业执照",
+        "营业执照及复印件",
+        "解除或终止劳动合同证明",
+    ]
+
+
+def test_merged_copies_never_fall_below_what_one_procedure_asks():
+    birth = (
+        material("父亲居民身份证", kind="居民身份证"),
+        material("母亲居民身份证", kind="居民身份证"),
+        material("代办人身份证", kind="居民身份证", required=False),
+    )
+    card = (material("居民身份证", copies=1),)
+    merged = bundles.merge([("出生登记", birth), ("社保卡", card)], {})
+    assert [(m.name, m.copies) for m in merged] == [("居民身份证", 2)]
+
+
+def test_a_case_listing_a_choice_merged_into_a_needed_row_still_passes():
+    flow = flows.Flow(
+        kind="bundle",
+        title="新生儿出生",
+        members=(flows.FlowMember("a", "出生登记"), flows.FlowMember("b", "医保")),
+        cases=(
+            flows.FlowCase("旧的写法", (), materials=("居民身份证", "居民身份证或户口簿")),
+            flows.FlowCase("新的写法", (), materials=("居民身份证",)),
+        ),
+    )
+    members = {
+        "a": flows.Flow(kind="item", title="出生登记", materials=(material("居民身份证"),)),
+        "b": flows.Flow(kind="item", title="医保", materials=(material("居民身份证或户口簿"),)),
+    }
+    for case in flow.cases:
+        assert flows.run_case(flow, case, members.get) == []
 
 
 @pytest.mark.django_db

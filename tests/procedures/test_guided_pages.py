@@ -59,8 +59,8 @@ def test_without_answers_the_page_lists_every_material_and_asks_the_questions(cl
 def test_answers_in_the_url_name_the_case_and_give_each_conditional_material_its_reason(client):
     text = visible(page(client, make_flow_published(), OUTSIDER_BY_PROXY))
     assert "您的情形：外地户籍·委托他人代办" in text
-    assert "居住证" in text and "因为户籍是外地户籍" in text
-    assert "因为代办不是本人办理" in text
+    assert "居住证" in text and "外地户籍时需要" in text
+    assert "不是本人办理时需要" in text
     assert "本情形不需要" not in text
 
 
@@ -71,13 +71,13 @@ def test_materials_the_case_does_not_need_are_left_out_with_why(client):
     assert "居住证" not in needed and "授权委托书" not in needed
     left_out = visible(section(html, "本情形不需要", "</details>"))
     assert "本情形不需要（2项）" in left_out
-    assert "居住证：只在户籍是外地户籍时需要" in left_out
+    assert "居住证：外地户籍时才需要" in left_out
 
 
 def test_a_material_waits_for_the_question_that_decides_it(client):
     text = visible(page(client, make_flow_published(), "?hu-ji=ben-qu-hu-ji"))
     assert "待确认" in text
-    assert "授权委托书" in text and "取决于：代办" in text
+    assert "授权委托书" in text and "不是本人办理时需要" in text
     assert "您的情形：本区户籍" in text
 
 
@@ -141,7 +141,8 @@ def test_the_case_checklist_lists_only_what_the_case_needs():
     text = checklist_text(version, case_of(version, {"hu-ji": "ben-qu-hu-ji"}))
     assert "情形：本区户籍" in text
     assert "居住证" not in text
-    assert "以下按情形，符合的才需要带：\n☐ 授权委托书（原件，1 份，待确认：取决于：代办" in text
+    waiting = "☐ 授权委托书（原件，1 份，待确认：不是本人办理时需要）"
+    assert f"以下按情形，符合的才需要带：\n{waiting}" in text
     assert text.count("委托他人代办的") == 0  # the condition is said once, as the page says it
     assert text.endswith("?hu-ji=ben-qu-hu-ji")
 
@@ -194,8 +195,9 @@ def family():
 
 def test_a_family_lists_its_variants_with_their_conditions_in_words(client, family):
     text = visible(page(client, family))
-    assert "居民身份证首次申领" in text and "适用于：情形是首次申领" in text
-    assert "居民身份证到期换领" in text and "适用于：情形是到期换领" in text
+    assert "居民身份证首次申领" in text and "首次申领时办理" in text
+    assert "居民身份证到期换领" in text and "到期换领时办理" in text
+    assert "情形是" not in text and "适用于" not in text
     assert "应办理" not in text
 
 
@@ -278,7 +280,7 @@ def test_a_bundle_lists_its_procedures_as_numbered_stages(client, bundle):
     positions = [text.index(t) for t in ("营业执照", "食品经营许可", "消防安全检查")]
     assert positions == sorted(positions)
     assert "一楼3号窗口" in text and "021-11110000" in text
-    assert "需要办理" in text and "待确认取决于：面积（面积是500平方米以上时需要）" in text
+    assert "需要办理" in text and "待确认500平方米以上时需要" in text
     assert "现场核查" in text
 
 
@@ -297,7 +299,7 @@ def test_a_bundle_leaves_out_a_stage_the_case_does_not_need_with_why(client, bun
     html = page(client, bundle, "?mian-ji=500-ping-fang-mi-yi-xia")
     skipped = visible(section(html, "stage--left_out", "</li>"))
     assert "消防安全检查" in skipped and "本情形不需办理" in skipped
-    assert "只在面积是500平方米以上时需要" in skipped
+    assert "500平方米以上时才需要" in skipped
 
 
 def test_anonymous_residents_see_no_internal_notes_on_a_bundle(client, bundle):
@@ -323,7 +325,7 @@ def test_a_version_page_narrows_by_the_same_answers(client):
     version = make_flow_published()
     url = reverse("procedures:version", args=[version.procedure.slug, 1]) + "?hu-ji=wai-di-hu-ji"
     html = client.get(url).content.decode()
-    assert "您的情形" in html and "因为户籍是外地户籍" in html
+    assert "您的情形" in html and "外地户籍时需要" in html
     handout = reverse("handouts:current", args=[version.procedure.slug])  # v1 is in force
     assert f'href="{handout}?hu-ji=wai-di-hu-ji"' in html
 
@@ -335,5 +337,15 @@ def test_a_material_with_only_written_words_is_not_said_to_wait_for_the_question
         cases=FLOW_CASES,
     )
     html = visible(page(client, version, LOCAL_IN_PERSON))
-    assert "按情形1项：符合下面情形的才需要，请向居民确认" in html
+    assert "按情形1项：符合下面情形的才需要带" in html
     assert "回答上面的问题" not in html  # every question is answered
+
+
+def test_residents_are_told_what_to_bring_and_staff_what_to_ask(client):
+    version = make_published(
+        materials=(*FLOW_MATERIALS, {"name": "离婚证", "required": False, "condition": "再婚的"}),
+        questions=FLOW_QUESTIONS,
+    )
+    assert "请向居民确认" not in visible(page(client, version, LOCAL_IN_PERSON))
+    client.force_login(make_user("window", WINDOW_STAFF))
+    assert "符合下面情形的才需要，请向居民确认" in visible(page(client, version, LOCAL_IN_PERSON))

@@ -81,7 +81,7 @@ def test_an_image_is_re_encoded_and_stored(editor, settings):
             "image/svg+xml",
             "不接受 SVG",
         ),
-        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png", "只能上传"),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "image/png", "文件已损坏"),
     ],
 )
 def test_a_non_image_or_svg_is_a_400_with_a_message(editor, name, content, content_type, says):

@@ -34,6 +34,18 @@ def test_the_search_page_says_the_hall_does_not_handle_it_and_where_to_go(client
     assert "市住房公积金管理中心" in page and "12329" in page
 
 
+def test_each_number_of_a_referrals_phone_taps_to_call(client):
+    Referral.objects.create(
+        title="水电气报修",
+        keywords=["停水"],
+        where="各公用事业单位",
+        phone="供电 95598；自来水 0571-8888 6600<b>",
+    )
+    page = client.get(reverse("search:results"), {"q": "停水了"}).content.decode()
+    assert '供电 <a href="tel:95598">95598</a>；' in page
+    assert '自来水 <a href="tel:0571-88886600">0571-8888 6600</a>&lt;b&gt;' in page
+
+
 def test_the_search_page_shows_weaker_matches_apart(client):
     make_published("最低生活保障", aliases=["低保"])
     make_published("残疾人两项补贴", summary="已享受低保的，另按规定办理。")

@@ -57,6 +57,20 @@ def test_an_image_longer_than_10000_pixels_is_refused_before_decoding(content):
         store_image(upload(content))
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\xff\xd8\xff\xe0garbagejpeg", "文件已损坏，或者不是真正的图片"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 broken", "文件已损坏，或者不是真正的图片"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "只能上传 PNG、JPEG、GIF 或 WebP"),
+    ],
+    ids=["damaged-jpeg", "damaged-webp", "svg"],
+)
+def test_a_damaged_image_is_told_apart_from_a_file_of_another_kind(content, said):
+    with pytest.raises(UploadRefused, match=said):
+        store_image(upload(content))
+
+
 def test_a_photo_is_stored_upright_as_its_exif_orientation_says(settings):
     photo = Image.new("RGB", (40, 20), "red")
     photo.paste("blue", (20, 0, 40, 20))

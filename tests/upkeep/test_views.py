@@ -190,6 +190,13 @@ def test_a_resident_says_the_page_did_not_help_and_why(births):
     assert (row.helpful, row.reason, row.comment) == (False, "differs", "<b>窗口</b>说要原件")
 
 
+def test_the_feedback_address_opened_again_leads_back_to_the_page(births):
+    response = Client().get(reverse("upkeep:feedback", args=[births.procedure.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == births.procedure.get_absolute_url()
+    assert not PageFeedback.objects.exists()
+
+
 def test_feedback_lists_show_comments_as_text(births, owner):
     PageFeedback.objects.create(
         procedure=births.procedure, version=births, helpful=False, comment="<script>x</script>"

@@ -3,9 +3,9 @@ everyone alike, so its form carries no CSRF token; a vote needs no session to pr
 client's votes are limited (upkeep.feedback)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from procedures.models import Procedure
 from upkeep.exceptions import Refused
@@ -16,9 +16,11 @@ NO_CHOICE = "没有收到您的选择，请返回页面重新点“有帮助”�
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(Procedure.objects.public(), slug=slug)
+    if request.method == "GET":  # opened again from the history after answering
+        return redirect(procedure)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _answer(request, procedure, _problem(form), 400)
