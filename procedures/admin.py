@@ -156,6 +156,10 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["slug", "code", "versions__title", "aliases"]
     list_select_related = ["category", "latest_version"]
     change_form_template = "admin/procedures/procedure/change_form.html"
+    view_on_site = False  # the page's own 查看公开页面 goes there, shown once there is one
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Procedure]:
         procedures: QuerySet[Procedure] = super().get_queryset(request)
