@@ -166,6 +166,12 @@ class ProcedureAdmin(admin.ModelAdmin):
         drafts = Count("versions", filter=Q(versions__status="draft"))
         return procedures.annotate(draft_count=drafts)
 
+    def has_change_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        """Editors, who may change none of a procedure's own fields, view its page without save
+        buttons; what residents read they change through its 新建草稿."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or request.user.has_perm(PUBLISH))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> list[str]:
         if obj is None:
             return []
@@ -205,16 +211,15 @@ class ProcedureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Procedure, form: ProcedureForm, change: bool
     ) -> None:
         data = form.cleaned_data
-        if change:
-            if request.user.has_perm(PUBLISH):
-                publishing.update_procedure_details(
-                    obj,
-                    category=data["category"],
-                    code=data["code"],
-                    aliases=data["aliases"],
-                    position=data["position"],
-                    by=request.user,
-                )
+        if change:  # by those who publish: has_change_permission
+            publishing.update_procedure_details(
+                obj,
+                category=data["category"],
+                code=data["code"],
+                aliases=data["aliases"],
+                position=data["position"],
+                by=request.user,
+            )
             return
         draft = publishing.create_procedure(
             slug=data["slug"],
