@@ -156,11 +156,21 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["slug", "code", "versions__title", "aliases"]
     list_select_related = ["category", "latest_version"]
     change_form_template = "admin/procedures/procedure/change_form.html"
+    view_on_site = False  # the page's own 查看公开页面 goes there, shown once there is one
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Procedure]:
         procedures: QuerySet[Procedure] = super().get_queryset(request)
         drafts = Count("versions", filter=Q(versions__status="draft"))
         return procedures.annotate(draft_count=drafts)
+
+    def has_change_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        """Editors, who may change none of a procedure's own fields, view its page without save
+        buttons; what residents read they change through its 新建草稿."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or request.user.has_perm(PUBLISH))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> list[str]:
         if obj is None:
@@ -201,16 +211,15 @@ class ProcedureAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Procedure, form: ProcedureForm, change: bool
     ) -> None:
         data = form.cleaned_data
-        if change:
-            if request.user.has_perm(PUBLISH):
-                publishing.update_procedure_details(
-                    obj,
-                    category=data["category"],
-                    code=data["code"],
-                    aliases=data["aliases"],
-                    position=data["position"],
-                    by=request.user,
-                )
+        if change:  # by those who publish: has_change_permission
+            publishing.update_procedure_details(
+                obj,
+                category=data["category"],
+                code=data["code"],
+                aliases=data["aliases"],
+                position=data["position"],
+                by=request.user,
+            )
             return
         draft = publishing.create_procedure(
             slug=data["slug"],
