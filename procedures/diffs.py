@@ -9,8 +9,8 @@ are matched by their kind in the material catalogue, title and question, and a s
 one (“户口本” → “户口簿”) counts as the same item changed, because that is how staff read a
 revised guide.
 
-Questions about the case, a family's or bundle's members, and (for staff) test cases are listed
-as 情形引导 lines: added, removed, or changed with what changed.
+Questions about the case, a family's or bundle's members, and (for editors reviewing a draft)
+test cases are listed as 情形引导 lines: added, removed, or changed with what changed.
 
 Nothing here writes or queries beyond the versions' related lists; prefetch them
 (`materials`, `steps`, `faqs`, `questions`, `members__target`, `cases`) and a comparison runs
@@ -202,9 +202,17 @@ class VersionDiff:
 
 
 def compare_versions(
-    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+    old: ProcedureVersion,
+    new: ProcedureVersion,
+    *,
+    include_internal: bool,
+    include_test_cases: bool = False,
 ) -> VersionDiff:
-    """Everything that differs from `old` to `new`; internal notes only if `include_internal`."""
+    """Everything that differs from `old` to `new`.
+
+    Internal notes only if `include_internal` (staff), the flow's test cases only if
+    `include_test_cases` (editors reviewing a draft: they are an editor's tool, not content).
+    """
     return VersionDiff(
         old=old,
         new=new,
@@ -214,7 +222,7 @@ def compare_versions(
             list(old.steps.all()), list(new.steps.all()), include_internal=include_internal
         ),
         faqs=_faqs_diff(list(old.faqs.all()), list(new.faqs.all())),
-        guide=_guide_diff(old, new, include_internal=include_internal),
+        guide=_guide_diff(old, new, include_test_cases=include_test_cases),
     )
 
 
@@ -582,7 +590,7 @@ def _faqs_diff(old: list[FAQ], new: list[FAQ]) -> FAQsDiff:
 _Line = tuple[str, dict[str, str]]
 
 
-def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[tuple[str, _Line]]:
+def _guide_lines(version: ProcedureVersion, *, include_test_cases: bool) -> list[tuple[str, _Line]]:
     lines: list[tuple[str, _Line]] = []
     for question in version.questions.all():
         attributes = {
@@ -594,7 +602,7 @@ def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[t
     for member in version.members.all():
         attributes = {"条件": describe(member.when) or "都适用", "说明": member.note or NOTHING}
         lines.append((f"m:{member.target_id}", (f"包含事项「{member.target}」", attributes)))
-    if include_internal:  # test cases are the editors' own checks
+    if include_test_cases:
         for case in version.cases.all():
             answers = " · ".join(str(a.get("option", "")) for a in case.answers or ())
             attributes = {
@@ -607,10 +615,10 @@ def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[t
 
 
 def _guide_diff(
-    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+    old: ProcedureVersion, new: ProcedureVersion, *, include_test_cases: bool
 ) -> GuideDiff:
-    before = dict(_guide_lines(old, include_internal=include_internal))
-    after = dict(_guide_lines(new, include_internal=include_internal))
+    before = dict(_guide_lines(old, include_test_cases=include_test_cases))
+    after = dict(_guide_lines(new, include_test_cases=include_test_cases))
 
     def line(name: str, attributes: dict[str, str]) -> str:
         return f"{name}：" + "；".join(f"{k} {v}" for k, v in attributes.items() if v != NOTHING)

@@ -55,8 +55,13 @@ def prefetched(version: ProcedureVersion) -> ProcedureVersion:
     return ProcedureVersion.objects.prefetch_related(*parts).get(pk=version.pk)
 
 
-def compare(old, new, *, include_internal=False):
-    return compare_versions(prefetched(old), prefetched(new), include_internal=include_internal)
+def compare(old, new, *, include_internal=False, include_test_cases=False):
+    return compare_versions(
+        prefetched(old),
+        prefetched(new),
+        include_internal=include_internal,
+        include_test_cases=include_test_cases,
+    )
 
 
 def material_change_texts(diff, name: str) -> list[str]:
@@ -420,7 +425,7 @@ def test_a_changed_flow_is_listed_under_its_own_heading():
         },
     ]
     new = publish_parts(old, materials=materials, questions=questions, cases=[])
-    diff = compare(old, new, include_internal=True)
+    diff = compare(old, new, include_internal=True, include_test_cases=True)
     assert [(c.name, [str(x) for x in c.changes]) for c in diff.guide.changed] == [
         (
             "问题「代办」",
@@ -437,6 +442,14 @@ def test_a_changed_flow_is_listed_under_its_own_heading():
     changed = {c.name: [str(x) for x in c.changes] for c in diff.materials.changed}
     assert changed["授权委托书"] == ["情形条件：代办不是本人办理 → 代办是委托亲属代办"]
     assert compare(old, new).guide.removed == []  # test cases are for editors only
+
+
+def test_test_cases_are_left_out_for_staff_who_see_internal_notes():
+    """A clerk reading what changed sees the questions, not the editors' checks of them."""
+    old = make_flow_published()
+    new = publish_parts(old, cases=[])
+    assert compare(old, new, include_internal=True).guide.is_empty
+    assert compare(old, new, include_internal=True, include_test_cases=True).guide.removed
 
 
 def test_the_fragment_strikes_a_removed_line_whole_and_marks_it_in_words():
