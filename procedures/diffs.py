@@ -1,13 +1,16 @@
 """What changed between two versions of a procedure, in a shape a template can render.
 
-Text is compared per character, never per word: Chinese has no spaces, so a word-level diff
-would mark a whole sentence as changed when one clause was added. Materials, steps and FAQs are
-matched by their kind in the material catalogue, title and question, and a slightly reworded
+A text is compared line by line, as a person marks up a revised text: unchanged lines stay
+plain, a removed line is struck out whole and an added line written in whole, and only a removed
+and an added line that are clearly one line edited show what changed inside them. Within such a
+line the text is compared per character, never per word: Chinese has no spaces, so a word-level
+diff would mark a whole sentence as changed when one clause was added. Materials, steps and FAQs
+are matched by their kind in the material catalogue, title and question, and a slightly reworded
 one (“户口本” → “户口簿”) counts as the same item changed, because that is how staff read a
 revised guide.
 
-Questions about the case, a family's or bundle's members, and (for staff) test cases are listed
-as 情形引导 lines: added, removed, or changed with what changed.
+Questions about the case, a family's or bundle's members, and (for editors reviewing a draft)
+test cases are listed as 情形引导 lines: added, removed, or changed with what changed.
 
 Nothing here writes or queries beyond the versions' related lists; prefetch them
 (`materials`, `steps`, `faqs`, `questions`, `members__target`, `cases`) and a comparison runs
@@ -16,6 +19,7 @@ no queries at all.
 
 import bisect
 import dataclasses
+import os
 import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
@@ -37,6 +41,12 @@ from procedures.models import (
 
 # Below this similarity two names are different items, not one item renamed.
 SAME_ITEM_RATIO = 0.6
+# Below this similarity a removed and an added line are two lines, struck and written whole:
+# marking the few characters two rewritten sentences share leaves fragments nobody can read.
+SAME_LINE_RATIO = 0.6
+# Lines of one rewritten passage compared pairwise at most: beyond it they are struck and
+# written whole, so that a page never waits on a text rewritten from top to bottom.
+MOST_LINE_COMPARISONS = 2500
 # An equal run this short between two changes is coincidence, not kept text: 周<del>五</del>
 # <ins>六</ins><del>上</del><ins>下</ins>午 reads worse than 周<del>五上</del><ins>六下</ins>午.
 LONGEST_ABSORBED_ISLAND = 2
@@ -50,13 +60,20 @@ class Segment(NamedTuple):
     text: str
 
 
+class Line(NamedTuple):
+    """One line of a compared text: kept, removed, added, or one line edited (`change`)."""
+
+    op: Literal["equal", "delete", "insert", "change"]
+    segments: list[Segment]
+
+
 @dataclasses.dataclass(frozen=True)
 class TextChange:
     """One text that differs: a version field, or a step's or FAQ's title, body or answer."""
 
     name: str
     label: str
-    segments: list[Segment]
+    lines: list[Line]
     internal: bool = False
 
 
@@ -185,9 +202,17 @@ class VersionDiff:
 
 
 def compare_versions(
-    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+    old: ProcedureVersion,
+    new: ProcedureVersion,
+    *,
+    include_internal: bool,
+    include_test_cases: bool = False,
 ) -> VersionDiff:
-    """Everything that differs from `old` to `new`; internal notes only if `include_internal`."""
+    """Everything that differs from `old` to `new`.
+
+    Internal notes only if `include_internal` (staff), the flow's test cases only if
+    `include_test_cases` (editors reviewing a draft: they are an editor's tool, not content).
+    """
     return VersionDiff(
         old=old,
         new=new,
@@ -197,8 +222,98 @@ def compare_versions(
             list(old.steps.all()), list(new.steps.all()), include_internal=include_internal
         ),
         faqs=_faqs_diff(list(old.faqs.all()), list(new.faqs.all())),
-        guide=_guide_diff(old, new, include_internal=include_internal),
+        guide=_guide_diff(old, new, include_test_cases=include_test_cases),
     )
+
+
+def diff_lines(old: str, new: str) -> list[Line]:
+    """Lines turning `old` into `new`: whole lines kept, removed and added, or one line edited.
+
+    Lines equal in both are kept; between them, a removed and an added line at least
+    SAME_LINE_RATIO alike (or one the other with text added in one place), in the same order,
+    are one line edited, its changes marked inside it (`diff_text`). Blank lines and trailing
+    spaces are not compared: a reader does not see them.
+    """
+    before, after = _lines(old), _lines(new)
+    lines = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines += [Line("equal", [Segment("equal", line)]) for line in before[i1:i2]]
+        else:
+            lines += _rewritten(before[i1:i2], after[j1:j2])
+    return lines
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def _rewritten(removed: list[str], added: list[str]) -> list[Line]:
+    """One passage rewritten: each edited line in place, the lines around it removed then added."""
+    lines = []
+    i = j = 0
+    # The end of the passage closes the last run of lines removed and added.
+    for edited_i, edited_j in [*_edited_pairs(removed, added), (len(removed), len(added))]:
+        lines += [Line("delete", [Segment("delete", line)]) for line in removed[i:edited_i]]
+        lines += [Line("insert", [Segment("insert", line)]) for line in added[j:edited_j]]
+        if edited_i < len(removed):
+            lines.append(Line("change", diff_text(removed[edited_i], added[edited_j])))
+        i, j = edited_i + 1, edited_j + 1
+    return lines
+
+
+def _edited_pairs(removed: list[str], added: list[str]) -> list[tuple[int, int]]:
+    """(removed, added) indexes of lines that are one line edited: alike, in order, most alike."""
+    if len(removed) * len(added) > MOST_LINE_COMPARISONS:
+        return []
+    alike = {
+        (i, j): ratio
+        for i, a in enumerate(removed)
+        for j, b in enumerate(added)
+        if (ratio := _line_similarity(a, b)) > 0
+    }
+    # best[i][j]: the highest total likeness of pairs drawn from removed[i:] and added[j:].
+    best = [[0.0] * (len(added) + 1) for _ in range(len(removed) + 1)]
+    for i in reversed(range(len(removed))):
+        for j in reversed(range(len(added))):
+            paired = alike[i, j] + best[i + 1][j + 1] if (i, j) in alike else 0.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], paired)
+    pairs = []
+    i = j = 0
+    while i < len(removed) and j < len(added):
+        if (i, j) in alike and best[i][j] == alike[i, j] + best[i + 1][j + 1]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+# A list item's mark: “- ” or “1. ” begins most lines of a note and makes any two look alike.
+LIST_MARK = re.compile(r"^\s*(?:[-*+]\s+|[0-9]+\.\s+|[0-9]+、)")
+
+
+def _line_similarity(a: str, b: str) -> float:
+    """How alike two lines are, or 0 when they are two lines rather than one line edited."""
+    a, b = LIST_MARK.sub("", a), LIST_MARK.sub("", b)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if _one_insertion_apart(a, b):  # 不收费 → 不收费（已核实）: the old line is all still there
+        return matcher.ratio()
+    if matcher.real_quick_ratio() < SAME_LINE_RATIO or matcher.quick_ratio() < SAME_LINE_RATIO:
+        return 0.0  # cheap upper bounds of the ratio, enough to tell most lines apart
+    ratio = matcher.ratio()
+    return ratio if ratio >= SAME_LINE_RATIO else 0.0
+
+
+def _one_insertion_apart(a: str, b: str) -> bool:
+    """Whether the longer line is the shorter one with text added in one place."""
+    short, long = sorted((a, b), key=len)
+    kept_start = len(os.path.commonprefix([short, long]))
+    kept_end = len(os.path.commonprefix([short[kept_start:][::-1], long[::-1]]))
+    return bool(short) and kept_start + kept_end == len(short)
 
 
 def diff_text(old: str, new: str) -> list[Segment]:
@@ -281,9 +396,10 @@ def _text_change(
         return None
     if (model, name) in MARKDOWN_FIELDS and _readable(old) != _readable(new):
         old, new = _readable(old), _readable(new)  # what a reader of the page sees changed
-    return TextChange(
-        name=name, label=field_label(model, name), segments=diff_text(old, new), internal=internal
-    )
+    lines = diff_lines(old, new)
+    if all(line.op == "equal" for line in lines):
+        return None  # only blank lines or trailing spaces differ
+    return TextChange(name=name, label=field_label(model, name), lines=lines, internal=internal)
 
 
 def _text_changes(
@@ -474,7 +590,7 @@ def _faqs_diff(old: list[FAQ], new: list[FAQ]) -> FAQsDiff:
 _Line = tuple[str, dict[str, str]]
 
 
-def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[tuple[str, _Line]]:
+def _guide_lines(version: ProcedureVersion, *, include_test_cases: bool) -> list[tuple[str, _Line]]:
     lines: list[tuple[str, _Line]] = []
     for question in version.questions.all():
         attributes = {
@@ -486,7 +602,7 @@ def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[t
     for member in version.members.all():
         attributes = {"条件": describe(member.when) or "都适用", "说明": member.note or NOTHING}
         lines.append((f"m:{member.target_id}", (f"包含事项「{member.target}」", attributes)))
-    if include_internal:  # test cases are the editors' own checks
+    if include_test_cases:
         for case in version.cases.all():
             answers = " · ".join(str(a.get("option", "")) for a in case.answers or ())
             attributes = {
@@ -499,10 +615,10 @@ def _guide_lines(version: ProcedureVersion, *, include_internal: bool) -> list[t
 
 
 def _guide_diff(
-    old: ProcedureVersion, new: ProcedureVersion, *, include_internal: bool
+    old: ProcedureVersion, new: ProcedureVersion, *, include_test_cases: bool
 ) -> GuideDiff:
-    before = dict(_guide_lines(old, include_internal=include_internal))
-    after = dict(_guide_lines(new, include_internal=include_internal))
+    before = dict(_guide_lines(old, include_test_cases=include_test_cases))
+    after = dict(_guide_lines(new, include_test_cases=include_test_cases))
 
     def line(name: str, attributes: dict[str, str]) -> str:
         return f"{name}：" + "；".join(f"{k} {v}" for k, v in attributes.items() if v != NOTHING)

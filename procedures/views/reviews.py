@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from procedures import bundles, reviews
-from procedures.diffs import compare_versions
+from procedures.diffs import VersionDiff, compare_versions
 from procedures.exceptions import ProcedureError
 from procedures.forms import PublishForm, SendBackForm, SubmitForm
 from procedures.models import AuditEvent, ProcedureVersion
@@ -132,8 +132,7 @@ def _changes(draft: ProcedureVersion) -> dict[str, Any]:
             (v for label, v in against if label == "待施行" and v.pk != draft.based_on_id), None
         ),
         "comparisons": [
-            (label, version, compare_versions(with_parts(version.pk), shown, include_internal=True))
-            for label, version in against
+            (label, version, _compare(with_parts(version.pk), shown)) for label, version in against
         ],
         "review_events": AuditEvent.objects.filter(
             version=draft, action__in=[AuditEvent.Action.SUBMITTED, AuditEvent.Action.RETURNED]
@@ -141,3 +140,8 @@ def _changes(draft: ProcedureVersion) -> dict[str, Any]:
         .select_related("user")
         .order_by("at", "pk"),
     }
+
+
+def _compare(version: ProcedureVersion, draft: ProcedureVersion) -> VersionDiff:
+    """All a reviewer weighs: the staff notes, and the test cases of the questions too."""
+    return compare_versions(version, draft, include_internal=True, include_test_cases=True)

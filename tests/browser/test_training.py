@@ -12,6 +12,9 @@ from tests.browser.conftest import log_in
 from tests.factories import (
     DEFAULT_MATERIALS,
     DEFAULT_STEPS,
+    FLOW_CASES,
+    FLOW_MATERIALS,
+    FLOW_QUESTIONS,
     make_category,
     make_published,
     make_user,
@@ -98,6 +101,68 @@ def test_a_substantive_change_brings_back_only_what_changed(page, screenshot, ne
     assert ReadReceipt.objects.filter(user=new_hire, version=second).exists()
     page.goto("/training/")
     assert page.locator("#rereads").count() == 0
+
+
+NOTES_READ = (
+    "- 登录“全员人口信息系统”查询夫妻双方婚育史，重点核对现有子女数。\n"
+    "- 系统里婚育史与申请表不一致的，先核实再受理，不要当场发手册。\n"
+    "- 手册遗失补发也在本窗口办，系统里选“补发”。\n"
+    "- 居民常把“准生证”“生育证”“生育登记”混着说，指的都是本事项。"
+)
+NOTES_NOW = (
+    "- 2026 年 1 月 1 日起不审查婚姻状况，未婚生育的按“登记人”办理。\n"
+    "- 全员人口信息系统中子女数与信息表不一致的，先核实再受理。\n"
+    "- 手册遗失补发也在本窗口办，系统里选“补办”。\n"
+    "- 居民常把“准生证”“生育证”“生育登记”混着说，指的都是本事项。"
+)
+
+
+def marked_lines(page, label: str) -> list[tuple[str, str]]:
+    """Each line of a changed text as the reader sees it: its mark (删/增/改/none) and words."""
+    text = page.locator(".diff-fields .diff-list > div").filter(has_text=label)
+    return [
+        (line.locator(".diff-line-mark").inner_text(), line.locator(".diff-line-text").inner_text())
+        for line in text.locator(".diff-line").all()
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_staff_notes_rewritten_read_line_by_line_without_the_editors_test_cases(
+    page, screenshot, new_hire, births, viewport
+):
+    """Rewritten lines are struck and written whole, a line edited shows its change inside it;
+    compared character by character they had interleaved into “- 全员人口信息系统…中子女数”."""
+    read = revise(births[0], staff_notes=NOTES_READ)
+    receipt(new_hire, read)
+    flow = {"questions": FLOW_QUESTIONS, "materials": FLOW_MATERIALS, "cases": FLOW_CASES}
+    revise(read, staff_notes=NOTES_NOW, parts=flow)
+    page.set_viewport_size(viewport)
+    log_in(page, "xinren")
+    page.goto("/training/")
+    page.get_by_role("link", name="计划生育条线").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="只看改了什么").click()
+    page.get_by_role("heading", name="生育服务手册：您读过之后改了什么").wait_for()
+    before, after = NOTES_READ.splitlines(), NOTES_NOW.splitlines()
+    assert marked_lines(page, "内部备注") == [
+        ("删", before[0]),
+        ("删", before[1]),
+        ("增", after[0]),
+        ("增", after[1]),
+        ("改", after[2].replace("补办", "补发办")),  # 补<del>发</del><ins>办</ins>
+        ("", before[3]),
+    ]
+    notes = page.locator(".diff-fields .diff-list > div").filter(has_text="内部备注")
+    assert notes.locator(".diff-line--delete del").all_inner_texts() == before[:2]
+    edited = notes.locator(".diff-line--change")
+    assert (edited.locator("del").inner_text(), edited.locator("ins").inner_text()) == ("发", "办")
+    guide = page.locator(".diff-guide")
+    expect(guide).to_contain_text("问题「户籍」")
+    expect(page.locator(".diff")).not_to_contain_text("测试用例")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(f"training-changes-notes-{viewport['width']}", full_page=True)
+    notes.scroll_into_view_if_needed()
+    screenshot(f"training-changes-notes-{viewport['width']}-screen")
 
 
 def test_an_editorial_change_does_not_bring_it_back(page, screenshot, new_hire, births):

@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from procedures import publishing
-from procedures.diffs import Segment, compare_versions, diff_text
+from procedures.diffs import Line, Segment, compare_versions, diff_lines, diff_text
 from procedures.models import MaterialKind, ProcedureVersion
 from tests.factories import (
     DEFAULT_MATERIALS,
@@ -55,8 +55,13 @@ def prefetched(version: ProcedureVersion) -> ProcedureVersion:
     return ProcedureVersion.objects.prefetch_related(*parts).get(pk=version.pk)
 
 
-def compare(old, new, *, include_internal=False):
-    return compare_versions(prefetched(old), prefetched(new), include_internal=include_internal)
+def compare(old, new, *, include_internal=False, include_test_cases=False):
+    return compare_versions(
+        prefetched(old),
+        prefetched(new),
+        include_internal=include_internal,
+        include_test_cases=include_test_cases,
+    )
 
 
 def material_change_texts(diff, name: str) -> list[str]:
@@ -84,10 +89,10 @@ def test_a_changed_field_is_labelled_and_diffed_per_character():
     second = publish_change(first, effective_from=LATER, time_limit="5个工作日")
     (change,) = compare(first, second).fields
     assert (change.name, change.label) == ("time_limit", "办理时限")
-    assert change.segments == [
-        Segment("delete", "3"),
-        Segment("insert", "5"),
-        Segment("equal", "个工作日"),
+    assert change.lines == [
+        Line(
+            "change", [Segment("delete", "3"), Segment("insert", "5"), Segment("equal", "个工作日")]
+        )
     ]
 
 
@@ -107,6 +112,95 @@ def test_a_one_character_island_between_changes_joins_the_change():
         Segment("insert", "六下"),
         Segment("equal", "午"),
     ]
+
+
+NOTES_BEFORE = """- 登录“全员人口信息系统”查询夫妻双方婚育史，重点核对现有子女数。
+- 系统里婚育史与申请表不一致的，先核实再受理，不要当场发手册。
+- 居民常把“准生证”“生育证”“生育登记”混着说，指的都是本事项。"""
+
+
+def whole(op, text):
+    return Line(op, [Segment(op, text)])
+
+
+def test_a_line_rewritten_is_struck_whole_and_its_replacement_added_whole():
+    """Marking the few characters two different sentences share left “- 全员…中子女数” fragments."""
+    after = NOTES_BEFORE.replace(
+        "- 系统里婚育史与申请表不一致的，先核实再受理，不要当场发手册。",
+        "- 全员人口信息系统中子女数与信息表不一致的，先核实再受理。",
+    )
+    before_lines, after_lines = NOTES_BEFORE.splitlines(), after.splitlines()
+    assert diff_lines(NOTES_BEFORE, after) == [
+        whole("equal", before_lines[0]),
+        whole("delete", before_lines[1]),
+        whole("insert", after_lines[1]),
+        whole("equal", before_lines[2]),
+    ]
+
+
+def test_a_line_slightly_edited_shows_its_changes_inside_it_and_nowhere_else():
+    after = NOTES_BEFORE.replace("不要当场发手册", "不要当场发放手册")
+    lines = diff_lines(NOTES_BEFORE, after)
+    assert [line.op for line in lines] == ["equal", "change", "equal"]
+    assert Segment("insert", "放") in lines[1].segments
+    assert (
+        "".join(s.text for s in lines[1].segments if s.op != "insert")
+        == (NOTES_BEFORE.splitlines()[1])
+    )
+
+
+def test_lines_removed_and_added_between_kept_ones_read_removed_first_then_added():
+    before = "第一行不变\n旧的第二行\n旧的第三行\n最后一行不变"
+    after = "第一行不变\n完全不同的新内容\n最后一行不变"
+    assert [line.op for line in diff_lines(before, after)] == [
+        "equal",
+        "delete",
+        "delete",
+        "insert",
+        "equal",
+    ]
+
+
+def test_an_edited_line_is_paired_with_the_most_alike_line_in_order():
+    before = "- 手册遗失补发也在本窗口办，系统里选“补发”。\n- 居民常把几个叫法混着说。"
+    after = "- 默认推送电子手册。\n- 手册遗失补发也在本窗口办，系统里选“补办”。\n- 另有新规定。"
+    assert [line.op for line in diff_lines(before, after)] == [
+        "insert",
+        "change",
+        "delete",
+        "insert",
+    ]
+
+
+def test_a_short_text_rewritten_whole_is_one_line_removed_and_one_added():
+    before = "即时办结（材料齐全、信息核验一致的当场发放手册；网上申请的即时推送电子手册）"
+    after = "即时办结（网上申请、窗口申请均当场推送电子手册；需要纸质手册的当场打印）"
+    assert diff_lines(before, after) == [whole("delete", before), whole("insert", after)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "added"),
+    [
+        ("不收费", "不收费（已核实）", "（已核实）"),
+        ("- 先查系统再受理", "- 先查系统，核实后再受理", "，核实后"),
+    ],
+)
+def test_a_line_kept_whole_with_words_added_in_one_place_is_one_line_edited(old, new, added):
+    """However little of the new line the old one is, all of it is still there."""
+    ((op, segments),) = diff_lines(old, new)
+    assert op == "change" and [s for s in segments if s.op != "equal"] == [Segment("insert", added)]
+
+
+def test_a_change_of_blank_lines_alone_is_no_change():
+    first = make_published(staff_notes="先查系统\n再受理")
+    second = publish_change(first, effective_from=LATER, staff_notes="先查系统\n\n再受理  ")
+    assert compare(first, second, include_internal=True).is_empty
+
+
+def test_a_passage_rewritten_top_to_bottom_is_struck_and_added_without_pairing_lines():
+    before = "\n".join(f"旧规定第 {n} 条：窗口核对原件后受理" for n in range(60))
+    after = "\n".join(f"新规定第 {n} 条：窗口核对原件后受理" for n in range(60))
+    assert {line.op for line in diff_lines(before, after)} == {"delete", "insert"}
 
 
 @pytest.mark.parametrize(
@@ -218,7 +312,9 @@ def test_an_edited_step_body_keeps_its_unchanged_prefix_equal():
     (change,) = compare(first, publish_parts(first, steps=edited)).steps.changed
     (body,) = change.texts
     assert (change.position, change.title, body.label) == (1, "提交申请", "说明")
-    assert body.segments[:2] == [Segment("equal", "携带身份证"), Segment("insert", "和户口簿")]
+    ((op, segments),) = body.lines
+    assert op == "change"
+    assert segments[:2] == [Segment("equal", "携带身份证"), Segment("insert", "和户口簿")]
 
 
 def test_a_step_staff_note_is_compared_only_for_staff():
@@ -306,7 +402,9 @@ def test_a_step_shows_its_bold_words_changed_without_the_markdown_marks():
         draft, by=None, change_summary="窗口调整", effective_from=LATER
     )
     (step,) = compare(first, second).steps.changed
-    texts = "".join(segment.text for change in step.texts for segment in change.segments)
+    texts = "".join(
+        segment.text for change in step.texts for line in change.lines for segment in line.segments
+    )
     assert "6" in texts and "8" in texts and "**" not in texts
 
 
@@ -327,7 +425,7 @@ def test_a_changed_flow_is_listed_under_its_own_heading():
         },
     ]
     new = publish_parts(old, materials=materials, questions=questions, cases=[])
-    diff = compare(old, new, include_internal=True)
+    diff = compare(old, new, include_internal=True, include_test_cases=True)
     assert [(c.name, [str(x) for x in c.changes]) for c in diff.guide.changed] == [
         (
             "问题「代办」",
@@ -344,3 +442,28 @@ def test_a_changed_flow_is_listed_under_its_own_heading():
     changed = {c.name: [str(x) for x in c.changes] for c in diff.materials.changed}
     assert changed["授权委托书"] == ["情形条件：代办不是本人办理 → 代办是委托亲属代办"]
     assert compare(old, new).guide.removed == []  # test cases are for editors only
+
+
+def test_test_cases_are_left_out_for_staff_who_see_internal_notes():
+    """A clerk reading what changed sees the questions, not the editors' checks of them."""
+    old = make_flow_published()
+    new = publish_parts(old, cases=[])
+    assert compare(old, new, include_internal=True).guide.is_empty
+    assert compare(old, new, include_internal=True, include_test_cases=True).guide.removed
+
+
+def test_the_fragment_strikes_a_removed_line_whole_and_marks_it_in_words():
+    first = make_published(staff_notes=NOTES_BEFORE)
+    second = publish_change(
+        first, effective_from=LATER, staff_notes="\n".join(NOTES_BEFORE.splitlines()[:2])
+    )
+    html = render_to_string(
+        "procedures/_diff.html", {"diff": compare(first, second, include_internal=True)}
+    )
+    assert (
+        '<div class="diff-line diff-line--delete">'
+        '<span class="diff-line-mark diff-line-mark--delete">删</span>'
+        '<span class="diff-line-text"><del>- 居民常把“准生证”“生育证”“生育登记”混着说，'
+        "指的都是本事项。</del></span></div>"
+    ) in html
+    assert html.count("diff-line--equal") == 2

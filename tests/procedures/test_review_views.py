@@ -7,7 +7,7 @@ from django.urls import reverse
 from procedures import publishing, reviews
 from procedures.models import ProcedureVersion
 from procedures.roles import EDITORS, PUBLISHERS
-from tests.factories import make_draft, make_published, make_user
+from tests.factories import make_draft, make_flow_published, make_published, make_user
 from tests.procedures.test_editing import admin_post_data, draft_admin_url
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,14 @@ def test_a_first_version_is_published_without_the_question(client, reviewer, edi
     assert 'name="change_kind"' not in client.get(url).content.decode()
     client.post(url, {"change_summary": "首次发布", "effective_from": today.isoformat()})
     assert ProcedureVersion.objects.get(pk=draft.pk).change_kind == "substantive"
+
+
+def test_the_review_page_lists_the_test_cases_a_draft_changed(client, editor, reviewer):
+    version = make_flow_published()
+    draft = publishing.create_draft(version.procedure, by=editor)
+    draft = publishing.save_draft(
+        draft, content={}, parts={"cases": []}, expected_revision=draft.revision, by=editor
+    )
+    client.force_login(reviewer)
+    response = client.get(reverse("procedures:publish", args=[draft.pk]))
+    assert "测试用例「外地户籍委托代办」" in response.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import DEFAULT_MATERIALS, DEFAULT_STEPS
+from tests.factories import DEFAULT_MATERIALS, DEFAULT_STEPS, make_flow_published
 from tests.training.factories import EDITORIAL, receipt, revise
 from training.models import ReadingPath, ReadReceipt
 
@@ -71,3 +71,13 @@ def test_after_an_editorial_change_there_is_nothing_to_reread(client, clerk, bir
 def test_an_unknown_procedure_is_a_404(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("training:changes", args=["no-such-thing"])).status_code == 404
+
+
+def test_it_shows_a_clerk_the_changed_staff_notes_but_not_the_editors_test_cases(client, clerk):
+    """Test cases check the guided questions for editors; they are nothing a clerk must reread."""
+    first = make_flow_published(staff_notes="先查系统再受理")
+    receipt(clerk, first)
+    second = revise(first, staff_notes="先查系统再受理\n外地户籍的看居住证", parts={"cases": []})
+    page = page_of(client, clerk, second).content.decode()
+    assert "外地户籍的看居住证" in page
+    assert "测试用例" not in page
