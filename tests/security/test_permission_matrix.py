@@ -87,6 +87,8 @@ TRAINING = (LOGIN, DENIED, DENIED, DENIED)
 MATRIX = {
     # Public pages, handouts and search: anyone; staff see more on them, never less.
     "hall:home": Row(GET, *PUBLIC),
+    # What browsers ask for whatever a page links: a redirect to the icon the pages link.
+    "favicon.ico": Row(GET, *PUBLIC),
     "search:results": Row(GET, *PUBLIC),
     "search:api": Row(GET, *PUBLIC),
     # 教搜索: who may add synonyms (editors and publishers).
