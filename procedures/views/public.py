@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from procedures import signals
+from procedures import signals, timeline
 from procedures.diffs import compare_versions
 from procedures.models import Category, Material, Procedure, ProcedureVersion, Step
 from procedures.roles import can_edit, sees_internal_notes
@@ -138,15 +138,20 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 @cached_for_residents()
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = public_procedure_or_404(slug)
-    versions = procedure.versions.on_record().select_related("published_by").order_by("-number")
+    versions = list(
+        procedure.versions.on_record().select_related("published_by").order_by("-number")
+    )
+    current = procedure.current_version()
+    today = timezone.localdate()
+    states = {v.pk: timeline.state(v, current.pk if current else None, today) for v in versions}
     return render(
         request,
         "procedures/history.html",
         {
             "procedure": procedure,
             "versions": versions,
-            "current": procedure.current_version(),
-            "today": timezone.localdate(),
+            "rows": [(version, states[version.pk]) for version in versions],
+            "current": current,
         },
     )
 
